@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { nameMatcher } from '../src/engine/glob.js';
+import { destroyedByGroup, instancesByGroup, listShort } from '../src/engine/instances.js';
+import { ALL_STATEFUL_TYPES } from '../src/engine/stateful-types.js';
+import { defineRule, type Severity } from '../src/engine/types.js';
+
+const NODE_GLOBS = [
+  '*node*', '*control_plane*', '*controlplane*', '*master*', '*worker*', '*etcd*', '*server*',
+  '*instance*', '*vm*', '*machine*', '*host*', '*cluster*',
+];
+
+/**
+ * All of a group at once, or so many that a quorum is lost: the etcd rule. A group is every instance of one
+ * resource block across count/for_each keys and module instances; its size comes from the prior state.
+ */
+export default defineRule({
+  meta: {
+    id: 'blast-radius',
+    description: 'Destroys every instance of a group of 2+, or leaves fewer than a majority of a group of 3+ standing',
+    severity: 'block',
+    options: z.strictObject({
+      nodes: z.array(z.string()).default(NODE_GLOBS),
+    }),
+  },
+  check({ plan, options }) {
+    const looksLikeNode = nameMatcher(options.nodes);
+    const isStateful = nameMatcher(ALL_STATEFUL_TYPES);
+    const existing = instancesByGroup(plan);
+    const hits = [];
+    for (const [group, destroyed] of destroyedByGroup(plan)) {
+      const all = existing.get(group) ?? new Set(destroyed.map((c) => c.address));
+      const n = all.size;
+      const gone = new Set(destroyed.map((c) => c.address));
+      const survivors = [...all].filter((a) => !gone.has(a));
+      const quorum = Math.floor(n / 2) + 1;
+      const everything = n >= 2 && survivors.length === 0;
+      const quorumLost = n >= 3 && survivors.length < quorum;
+      if (!everything && !quorumLost) continue;
+
+      const first = destroyed[0]!;
+      const reasons: string[] = [];
+      if (looksLikeNode(group) || looksLikeNode(first.type)) reasons.push('it looks like a set of nodes');
+      if (isStateful(first.type)) reasons.push(`${first.type} holds data`);
+      if (plan.configProvisioners.has(group)) reasons.push('it has provisioners, which may run at destroy time');
+      const severity: Severity = reasons.length > 0 ? 'block' : 'warn';
+
+      const verb = destroyed.every((c) => c.action === 'replace') ? 'replaces' : 'destroys or replaces';
+      const left = everything
+        ? 'none is left standing while this runs'
+        : `only ${survivors.length} survive${survivors.length === 1 ? 's' : ''} (${listShort(survivors, 3)}), ` +
+          `fewer than a majority (${quorum} of ${n})`;
+      const order = destroyed.some((c) => c.replaceOrder === 'create-first') ? '' : ' at once';
+      hits.push({
+        message:
+          `The plan ${verb} ${gone.size} of ${n} instances of ${group}${order}: ${left}` +
+          (reasons.length > 0 ? `; ${reasons.join('; ')}.` : '.'),
+        addresses: destroyed.map((c) => c.address),
+        severity,
+      });
+    }
+    return hits;
+  },
+});

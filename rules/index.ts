@@ -1,0 +1,19 @@
+/** The rule registry, sorted by id. A test fails when a rule file is missing here, untested or undocumented. */
+import type { Rule } from '../src/engine/types.js';
+import blastRadius from './blast-radius.js';
+import massDestroy from './mass-destroy.js';
+import planIncomplete from './plan-incomplete.js';
+import protectedResource from './protected-resource.js';
+import providerDestroyHook from './provider-destroy-hook.js';
+import resetOnDestroyReplaced from './reset-on-destroy-replaced.js';
+import statefulDestroy from './stateful-destroy.js';
+
+export const RULES: readonly Rule[] = [
+  blastRadius,
+  massDestroy,
+  planIncomplete,
+  protectedResource,
+  providerDestroyHook,
+  resetOnDestroyReplaced,
+  statefulDestroy,
+] as unknown as readonly Rule[];

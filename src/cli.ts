@@ -1,0 +1,64 @@
+/**
+ * Commander wiring only. Commands are lazy-imported so that each pays only for what it uses. This is the one
+ * place that sets the exit code: 0 pass, 1 blocked, 2 error. Every error ends here as one line on stderr.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { TfguardError } from './errors.js';
+import { VERSION } from './version.js';
+
+let exitCode = 0;
+
+function buildProgram(): Command {
+  const program = new Command('tfguard')
+    .description('A safety gate for Terraform plans: refuses to apply what destroys what it should not.')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run tfguard --help for usage)');
+
+  program
+    .command('check')
+    .description('check a plan and exit 0 (pass), 1 (blocked) or 2 (error)')
+    .argument('[plan...]', 'a `terraform show -json` file, a saved binary plan, or - for stdin')
+    .option('--dir <dir>', 'root module whose .tf sources and .tfguard.json are read', '.')
+    .option('--config <file>', 'config file (default: DIR/.tfguard.json)')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <level>', 'exit 1 at this decision').choices(['block', 'warn', 'never']).default('block'))
+    .option('--terraform-bin <path>', 'terraform or tofu binary for saved plans (default: $TFGUARD_TERRAFORM_BIN, terraform, tofu)')
+    .option('--no-color', 'no ANSI colors (also with NO_COLOR set)')
+    .action(async (plans: string[], opts) => {
+      const { check } = await import('./commands/check.js');
+      exitCode = await check(plans, opts);
+    });
+
+  program
+    .command('rules')
+    .description('list every rule with its default severity')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts) => {
+      const { listRules } = await import('./commands/rules.js');
+      exitCode = listRules(opts);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every usage error exits 2 (commander has printed the message).
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof TfguardError) {
+      process.stderr.write(`tfguard: ${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`tfguard: internal error, nothing was approved: ${message}\n`);
+    if (process.env.TFGUARD_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}

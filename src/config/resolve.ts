@@ -1,0 +1,37 @@
+/** Validated `.tfguard.json` content → the Config the engine runs with (pure). */
+import { InputError } from '../errors.js';
+import type { Rule } from '../engine/types.js';
+import { formatIssues } from '../zod-issues.js';
+import { configSchema, type Config } from './schema.js';
+
+export function resolveConfig(raw: unknown, rules: readonly Rule[], source = '.tfguard.json'): Config {
+  const result = configSchema(rules).safeParse(raw);
+  if (!result.success) throw new InputError(`${source}: ${formatIssues(result.error.issues)}`);
+  const data = result.data;
+  const config: Config = {
+    source,
+    rules: new Map(),
+    protect: data.protect ?? [],
+    waivers: data.waivers ?? [],
+  };
+  for (const rule of rules) {
+    const entry = data.rules?.[rule.meta.id] as string | Record<string, unknown> | undefined;
+    if (typeof entry === 'string') {
+      config.rules.set(rule.meta.id, { severity: entry as 'block' | 'warn' | 'off', options: rule.meta.options.parse({}) });
+      continue;
+    }
+    const { severity, ...options } = entry ?? {};
+    config.rules.set(rule.meta.id, {
+      ...(severity ? { severity: severity as 'block' | 'warn' | 'off' } : {}),
+      options: rule.meta.options.parse(options),
+    });
+  }
+  return config;
+}
+
+/** The config when there is no `.tfguard.json`: every rule at its defaults. */
+export function defaultConfig(rules: readonly Rule[]): Config {
+  const config = resolveConfig({}, rules);
+  delete config.source;
+  return config;
+}

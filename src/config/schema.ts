@@ -1,0 +1,47 @@
+/**
+ * `.tfguard.json`: a strict schema (a typo is an error), built from the rule registry so that every rule's
+ * options are checked where they are written.
+ */
+import { z } from 'zod';
+import type { Rule } from '../engine/types.js';
+
+export const SeveritySetting = z.enum(['block', 'warn', 'off']);
+
+export function waiverSchema(ruleIds: readonly [string, ...string[]]) {
+  return z.strictObject({
+    rule: z.enum(ruleIds),
+    address: z.string().min(1, 'an address glob is required'),
+    reason: z.string().trim().min(1, 'say why the finding is waived (a change ticket, a planned rebuild)'),
+    expires: z.iso.date('expected a date like 2026-12-31'),
+  });
+}
+
+export function configSchema(rules: readonly Rule[]) {
+  const ruleEntries: Record<string, z.ZodType> = {};
+  for (const rule of rules) {
+    const withSeverity = z.strictObject({ ...rule.meta.options.shape, severity: SeveritySetting.optional() });
+    ruleEntries[rule.meta.id] = z.union([SeveritySetting, withSeverity]).optional();
+  }
+  const ids = rules.map((r) => r.meta.id) as [string, ...string[]];
+  return z.strictObject({
+    $schema: z.string().optional(),
+    rules: z.strictObject(ruleEntries).optional(),
+    protect: z.array(z.string().min(1)).optional(),
+    waivers: z.array(waiverSchema(ids)).optional(),
+  });
+}
+
+export interface Waiver {
+  rule: string;
+  address: string;
+  reason: string;
+  expires: string;
+}
+
+/** The config after loading: a severity setting and parsed options for every rule. */
+export interface Config {
+  source?: string;
+  rules: Map<string, { severity?: z.infer<typeof SeveritySetting>; options: Record<string, unknown> }>;
+  protect: string[];
+  waivers: Waiver[];
+}

@@ -1,0 +1,58 @@
+/**
+ * The engine: (plan, config, rules) -> findings. Pure: no I/O. A rule that throws is a bug, and the error
+ * propagates so that the command fails closed (exit 2) instead of passing a plan it did not check.
+ */
+import type { Config } from '../config/schema.js';
+import type { Plan } from '../plan/model.js';
+import { explainChange } from './explain.js';
+import type { Decision, Finding, Rule, Severity } from './types.js';
+import { applyWaivers, type ExpiredWaiver, type WaivedFinding } from './waivers.js';
+
+export interface RunResult {
+  decision: Decision;
+  findings: Finding[];
+  waived: WaivedFinding[];
+  expiredWaivers: ExpiredWaiver[];
+}
+
+export interface RunInput {
+  plan: Plan;
+  config: Config;
+  rules: readonly Rule[];
+  /** Today as YYYY-MM-DD (UTC), for waiver expiry. */
+  today: string;
+}
+
+export function decide(findings: readonly { severity: Severity }[]): Decision {
+  if (findings.some((f) => f.severity === 'block')) return 'block';
+  if (findings.length > 0) return 'warn';
+  return 'pass';
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { block: 0, warn: 1 };
+
+export function runRules({ plan, config, rules, today }: RunInput): RunResult {
+  const byAddress = new Map(plan.changes.filter((c) => !c.deposed).map((c) => [c.address, c]));
+  const all: Finding[] = [];
+  for (const rule of rules) {
+    const setting = config.rules.get(rule.meta.id);
+    if (setting?.severity === 'off') continue;
+    const options = setting?.options ?? rule.meta.options.parse({});
+    for (const hit of rule.check({ plan, options, protect: config.protect })) {
+      if (hit.addresses.length === 0) throw new Error(`rule ${rule.meta.id} reported a finding without addresses`);
+      all.push({
+        rule: rule.meta.id,
+        severity: setting?.severity ?? hit.severity ?? rule.meta.severity,
+        message: hit.message,
+        addresses: hit.addresses,
+        details: hit.addresses.flatMap((a) => {
+          const change = byAddress.get(a);
+          return change ? [explainChange(change, plan.secrets)] : [];
+        }),
+      });
+    }
+  }
+  all.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule));
+  const { findings, waived, expiredWaivers } = applyWaivers(all, config.waivers, today);
+  return { decision: decide(findings), findings, waived, expiredWaivers };
+}

@@ -1,0 +1,63 @@
+/**
+ * The contract between rules and the engine. Rules are pure: they read the plan model through the context
+ * and return hits; they never touch the filesystem, the process or the console.
+ */
+import type { z } from 'zod';
+import type { Plan } from '../plan/model.js';
+
+export type Severity = 'block' | 'warn';
+export type SeveritySetting = Severity | 'off';
+export type Decision = 'pass' | 'warn' | 'block';
+
+export interface RuleMeta<O extends z.ZodObject = z.ZodObject> {
+  id: string;
+  /** One line, shown by `tfguard rules`. */
+  description: string;
+  /** The severity of its findings when the config says nothing. */
+  severity: Severity;
+  /** Options the rule takes in `.tfguard.json`; every option has a default. */
+  options: O;
+}
+
+export interface RuleContext<Options> {
+  plan: Plan;
+  options: Options;
+  /** `protect` globs of the config. */
+  protect: readonly string[];
+}
+
+/** What a rule reports; the engine adds the rule id, the final severity and the per-address details. */
+export interface Hit {
+  message: string;
+  /** Resource instance addresses, at least one. */
+  addresses: string[];
+  /** Overrides the rule's default severity for this hit (a configured severity overrides both). */
+  severity?: Severity;
+}
+
+export interface Rule<O extends z.ZodObject = z.ZodObject> {
+  meta: RuleMeta<O>;
+  check(ctx: RuleContext<z.infer<O>>): Hit[];
+}
+
+/** Keeps a rule's options type tied to its schema. */
+export function defineRule<O extends z.ZodObject>(rule: Rule<O>): Rule<O> {
+  return rule;
+}
+
+/** Why Terraform acts on one instance: the reason and the attribute changes that force a replacement. */
+export interface InstanceDetail {
+  address: string;
+  action: string;
+  reason?: string;
+  because?: string;
+  replace_paths?: { path: string; before: string; after: string }[];
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  addresses: string[];
+  details: InstanceDetail[];
+}

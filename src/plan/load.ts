@@ -1,0 +1,151 @@
+/**
+ * Loading a plan: a JSON file, `-` for stdin, or a saved binary plan (which `terraform show -json` turns into
+ * JSON). Every way a plan can be bad ends in one InputError line naming the file and the problem.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { runTerraform } from '../terraform/binary.js';
+import { normalizePlan, type Plan } from './model.js';
+import { PlanJson, SUPPORTED_MAJORS } from './schema.js';
+import { formatIssues } from '../zod-issues.js';
+
+export interface LoadOptions {
+  terraformBin?: string | undefined;
+  /** Where `terraform show` runs for a saved plan: the initialized root module. */
+  cwd?: string | undefined;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface LoadedPlan {
+  source: string;
+  plan: Plan;
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
+
+async function readSource(source: string, stdin: NodeJS.ReadableStream): Promise<Buffer> {
+  if (source === '-') return readStream(stdin);
+  try {
+    return await readFile(source);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${source}: no such file`);
+    if (code === 'EISDIR') throw new InputError(`${source}: is a directory, not a plan file`);
+    if (code === 'ERR_FS_FILE_TOO_LARGE') throw new InputError(`${source}: too large to read`);
+    throw new InputError(`${source}: cannot read (${(error as Error).message})`);
+  }
+}
+
+/** `terraform show -json` on a saved binary plan; a plan from stdin goes through a private temp file. */
+async function showSavedPlan(source: string, bytes: Buffer, opts: LoadOptions): Promise<string> {
+  let dir: string | undefined;
+  let file = source;
+  try {
+    if (source === '-') {
+      dir = await mkdtemp(join(tmpdir(), 'tfguard-'));
+      file = join(dir, 'stdin.tfplan');
+      await writeFile(file, bytes, { mode: 0o600 });
+    }
+    return await runTerraform(['show', '-json', file], { flag: opts.terraformBin, cwd: opts.cwd });
+  } catch (error) {
+    throw new InputError(`${source}: is a saved binary plan and could not be read: ${(error as Error).message}`);
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function decode(source: string, bytes: Buffer): string {
+  try {
+    return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  } catch {
+    throw new InputError(`${source}: too large to read (${bytes.length} bytes)`);
+  }
+}
+
+/** Why a text that is not clean JSON failed, in words that point at the fix. */
+function explainParseError(source: string, text: string, error: Error): InputError {
+  const trimmed = text.trim();
+  const start = trimmed.indexOf('{"format_version"');
+  if (start > 0 || /non-whitespace character after JSON/.test(error.message)) {
+    return new InputError(
+      `${source}: has text around the plan JSON (a wrapper such as setup-terraform's? ` +
+        'use its terraform_wrapper: false, or redirect only `terraform show -json` stdout)',
+    );
+  }
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
+    return new InputError(`${source}: is not JSON (expected the output of \`terraform show -json PLANFILE\`)`);
+  }
+  if (/end of JSON input|Unterminated/.test(error.message)) {
+    return new InputError(`${source}: is truncated: the JSON ends before it is complete`);
+  }
+  return new InputError(`${source}: is not valid JSON (${error.message})`);
+}
+
+function parseJson(source: string, text: string): unknown {
+  if (text.trim() === '') throw new InputError(`${source}: is empty (expected the output of \`terraform show -json\`)`);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (error instanceof RangeError) throw new InputError(`${source}: nests too deeply to read`);
+    throw explainParseError(source, text, error as Error);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The checks that come before the schema: is this a plan at all, and of a format we know. */
+function checkShape(source: string, json: unknown): void {
+  if (!isRecord(json)) throw new InputError(`${source}: is not a plan (the top level is not a JSON object)`);
+  const looksLikeState =
+    ('values' in json && !('planned_values' in json)) ||
+    ('lineage' in json && 'serial' in json) ||
+    ('resources' in json && 'version' in json && !('format_version' in json));
+  if (looksLikeState) {
+    throw new InputError(`${source}: this is a state, not a plan (run \`terraform show -json PLANFILE\` on a saved plan)`);
+  }
+  const version = json.format_version;
+  if (typeof version !== 'string') {
+    throw new InputError(`${source}: has no format_version: not the output of \`terraform show -json\``);
+  }
+  const major = Number(version.split('.')[0]);
+  if (/^\d+\.\d+$/.test(version) && !SUPPORTED_MAJORS.includes(major)) {
+    throw new InputError(
+      `${source}: format_version ${version} is not supported (tfguard reads ${SUPPORTED_MAJORS.join('.x and ')}.x)`,
+    );
+  }
+  if (!('planned_values' in json)) {
+    throw new InputError(`${source}: has no planned_values: not a plan (an empty state?)`);
+  }
+}
+
+/** Validates and normalizes parsed plan JSON. */
+export function planFromJson(source: string, json: unknown): Plan {
+  checkShape(source, json);
+  try {
+    const result = PlanJson.safeParse(json);
+    if (!result.success) throw new InputError(`${source}: not a valid plan: ${formatIssues(result.error.issues)}`);
+    return normalizePlan(result.data);
+  } catch (error) {
+    if (error instanceof RangeError) throw new InputError(`${source}: nests too deeply to read`);
+    throw error;
+  }
+}
+
+export async function loadPlan(source: string, opts: LoadOptions = {}): Promise<LoadedPlan> {
+  const bytes = await readSource(source, opts.stdin ?? process.stdin);
+  const name = source === '-' ? '(stdin)' : source;
+  const text = bytes.subarray(0, 4).equals(ZIP_MAGIC)
+    ? await showSavedPlan(source, bytes, opts)
+    : decode(name, bytes);
+  return { source: name, plan: planFromJson(name, parseJson(name, text)) };
+}

@@ -1,0 +1,67 @@
+/** `--format text`: what a tired engineer reads in ten seconds. */
+import { summaryLine } from '../engine/summary.js';
+import type { InstanceDetail } from '../engine/types.js';
+import type { Report, ReportFinding } from './report.js';
+import { makeStyle, type Style } from './style.js';
+
+const MAX_ADDRESSES = 12;
+
+function detailLine(d: InstanceDetail): string[] {
+  const lines = [`    - ${d.address}  ${d.action}`];
+  if (d.because) lines.push(`        because ${d.because}`);
+  for (const p of d.replace_paths ?? []) lines.push(`        ${p.path}: ${p.before} → ${p.after}`);
+  return lines;
+}
+
+function findingBlock(f: ReportFinding, s: Style): string[] {
+  const label = f.severity === 'block' ? s.red(s.bold('BLOCK')) : s.yellow(s.bold('WARN '));
+  const lines = [`${label}  ${s.bold(f.rule)}`, `  ${f.message}`];
+  const shown = new Set(f.details.map((d) => d.address));
+  for (const d of f.details.slice(0, MAX_ADDRESSES)) lines.push(...detailLine(d));
+  const bare = f.addresses.filter((a) => !shown.has(a));
+  for (const a of bare.slice(0, Math.max(0, MAX_ADDRESSES - f.details.length))) lines.push(`    - ${a}`);
+  const hidden = f.addresses.length - Math.min(f.addresses.length, MAX_ADDRESSES);
+  if (hidden > 0) lines.push(s.dim(`    … and ${hidden} more (--format json lists them all)`));
+  lines.push(s.dim(`  docs: ${f.docs}`));
+  return lines;
+}
+
+function decisionLine(report: Report, s: Style): string {
+  const blocking = report.findings.filter((f) => f.severity === 'block').length;
+  const warnings = report.findings.length - blocking;
+  if (report.decision === 'block') {
+    return s.red(s.bold(`BLOCKED: do not apply this plan.`)) +
+      ` ${blocking} blocking finding${blocking === 1 ? '' : 's'}` +
+      (warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : '') +
+      '. Change the plan, or waive with a reason in .tfguard.json.';
+  }
+  if (report.decision === 'warn') {
+    return s.yellow(s.bold('WARN: a person must review this plan;')) +
+      ` -auto-approve is refused (${warnings} warning${warnings === 1 ? '' : 's'}).`;
+  }
+  return s.green(s.bold('PASS:')) + ' no rule fired.';
+}
+
+export function formatText(report: Report, opts: { color?: boolean } = {}): string {
+  const s = makeStyle(opts.color ?? false);
+  const tf = report.plan.terraform_version ? `Terraform ${report.plan.terraform_version}, ` : '';
+  const lines = [
+    s.dim(`tfguard ${report.version} · ${report.plan.source} (${tf}format ${report.plan.format_version})`),
+    summaryLine(report.summary),
+    '',
+  ];
+  for (const f of report.findings) lines.push(...findingBlock(f, s), '');
+  if (report.waived.length > 0) {
+    lines.push(s.dim(`Waived (${report.waived.length}):`));
+    for (const w of report.waived) {
+      lines.push(s.dim(`  ${w.rule} on ${w.addresses.length} address(es) by "${w.waiver.address}": ${w.waiver.reason} (until ${w.waiver.expires})`));
+    }
+    lines.push('');
+  }
+  for (const e of report.expired_waivers) {
+    lines.push(s.yellow(`Expired waiver: ${e.rule} "${e.address}" expired ${e.expires} and no longer waives (${e.reason}).`));
+  }
+  if (report.expired_waivers.length > 0) lines.push('');
+  lines.push(decisionLine(report, s));
+  return `${lines.join('\n')}\n`;
+}

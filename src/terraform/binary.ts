@@ -1,0 +1,47 @@
+/**
+ * The terraform (or tofu) binary, run through execa. Which one: `--terraform-bin`, else
+ * `TFGUARD_TERRAFORM_BIN`, else `terraform`, else `tofu`.
+ */
+import { execa, type ExecaError } from 'execa';
+import { TerraformError } from '../errors.js';
+
+export interface BinaryChoice {
+  /** The flag's value, if any. */
+  flag?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function candidates({ flag, env = process.env }: BinaryChoice): string[] {
+  if (flag) return [flag];
+  if (env.TFGUARD_TERRAFORM_BIN) return [env.TFGUARD_TERRAFORM_BIN];
+  return ['terraform', 'tofu'];
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as ExecaError | undefined)?.code === 'ENOENT';
+}
+
+/** Runs `<bin> args...` with the first binary that exists; returns its stdout. */
+export async function runTerraform(args: string[], opts: BinaryChoice & { cwd?: string }): Promise<string> {
+  const bins = candidates(opts);
+  for (const bin of bins) {
+    try {
+      const result = await execa(bin, args, {
+        cwd: opts.cwd,
+        env: { TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+        maxBuffer: 1024 * 1024 * 1024,
+        stdin: 'ignore',
+        stripFinalNewline: false,
+      });
+      return result.stdout;
+    } catch (error) {
+      if (isMissing(error)) continue;
+      const e = error as ExecaError;
+      const detail = String(e.stderr ?? '').trim().split('\n').filter(Boolean).slice(-1)[0] ?? e.shortMessage;
+      throw new TerraformError(`${bin} ${args.join(' ')} failed: ${detail}`);
+    }
+  }
+  throw new TerraformError(
+    `no ${bins.join(' or ')} binary found (set --terraform-bin or TFGUARD_TERRAFORM_BIN)`,
+  );
+}
