@@ -83,7 +83,9 @@ function explainParseError(source: string, text: string, error: Error): InputErr
   if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
     return new InputError(`${source}: is not JSON (expected the output of \`terraform show -json PLANFILE\`)`);
   }
-  if (/end of JSON input|Unterminated/.test(error.message)) {
+  // A cut can also end after a comma, a key or a number: then the parser fails at the very end of the text.
+  const at = /at position (\d+)/.exec(error.message);
+  if (/end of JSON input|Unterminated/.test(error.message) || (at && Number(at[1]) >= text.trimEnd().length)) {
     return new InputError(`${source}: is truncated: the JSON ends before it is complete`);
   }
   return new InputError(`${source}: is not valid JSON (${error.message})`);

@@ -121,7 +121,16 @@ export const PlanJson = z.looseObject({
   variables: z.record(z.string(), z.looseObject({ value: z.unknown().optional() })).optional(),
   resource_changes: z.array(ResourceChange).optional(),
   output_changes: z
-    .record(z.string(), z.looseObject({ before: z.unknown(), after: z.unknown(), before_sensitive: z.unknown(), after_sensitive: z.unknown() }))
+    .record(
+      z.string(),
+      // Every field may be absent: `after` when unknown until apply, the masks in plans before format 0.2.
+      z.looseObject({
+        before: z.unknown().optional(),
+        after: z.unknown().optional(),
+        before_sensitive: z.unknown().optional(),
+        after_sensitive: z.unknown().optional(),
+      }),
+    )
     .optional(),
   prior_state: z
     .looseObject({ values: z.looseObject({ root_module: StateModule.optional() }).optional() })

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { check, findingsOf, fixturePlan, makePlan } from '../helpers/plan.js';
+
+const cp = (k: string) => `null_resource.cp_reset["${k}"]`;
+const replace = (address: string) => ({ address, actions: ['delete', 'create'] });
+
+describe('blast-radius', () => {
+  it('fires when every instance of a group of two is destroyed', () => {
+    const plan = makePlan({ changes: [replace('aws_instance.web[0]'), replace('aws_instance.web[1]')], prior: ['aws_instance.web[0]', 'aws_instance.web[1]'] });
+    const [f] = findingsOf(check(plan), 'blast-radius');
+    expect(f?.severity).toBe('block');
+    expect(f?.message).toMatch(/2 of 2 instances of aws_instance\.web/);
+    expect(f?.addresses).toEqual(['aws_instance.web[0]', 'aws_instance.web[1]']);
+  });
+
+  it('stays quiet when one of two is destroyed, or one of five', () => {
+    const two = makePlan({ changes: [replace('aws_instance.web[0]')], prior: ['aws_instance.web[0]', 'aws_instance.web[1]'] });
+    expect(findingsOf(check(two), 'blast-radius')).toEqual([]);
+    const five = ['a', 'b', 'c', 'd', 'e'].map((k) => `aws_instance.node["${k}"]`);
+    const one = makePlan({ changes: [replace(five[0]!)], prior: five });
+    expect(findingsOf(check(one), 'blast-radius')).toEqual([]);
+  });
+
+  it('fires when a group of three loses its majority, naming the survivor', () => {
+    const all = ['a', 'b', 'c'].map(cp);
+    const plan = makePlan({ changes: [replace(all[0]!), replace(all[1]!)], prior: all });
+    const [f] = findingsOf(check(plan), 'blast-radius');
+    expect(f?.message).toContain('2 of 3');
+    expect(f?.message).toContain(`only 1 survives (${all[2]})`);
+  });
+
+  it('takes the group size from prior state, not from the (targeted) changes', () => {
+    const five = ['a', 'b', 'c', 'd', 'e'].map((k) => `aws_instance.etcd["${k}"]`);
+    const plan = makePlan({ changes: five.slice(0, 2).map(replace), prior: five });
+    expect(findingsOf(check(plan), 'blast-radius')).toEqual([]);
+    const three = makePlan({ changes: five.slice(0, 3).map(replace), prior: five });
+    expect(findingsOf(check(three), 'blast-radius')[0]?.message).toContain('3 of 5');
+  });
+
+  it('counts instances across module instances as one group', () => {
+    const all = ['a', 'b', 'c'].map((k) => `module.node["${k}"].terraform_data.reset`);
+    const plan = makePlan({ changes: all.map(replace), prior: all });
+    const [f] = findingsOf(check(plan), 'blast-radius');
+    expect(f?.message).toContain('3 of 3 instances of module.node.terraform_data.reset');
+  });
+
+  it('warns (not blocks) for groups that look like neither nodes nor data nor provisioned', () => {
+    const all = ['aws_iam_policy.p[0]', 'aws_iam_policy.p[1]'];
+    const [f] = findingsOf(check(makePlan({ changes: all.map(replace), prior: all })), 'blast-radius');
+    expect(f?.severity).toBe('warn');
+  });
+
+  it('blocks a group with provisioners in its configuration', () => {
+    const all = ['null_resource.x[0]', 'null_resource.x[1]'];
+    const plan = makePlan({ changes: all.map(replace), prior: all, provisioners: ['null_resource.x'] });
+    const [f] = findingsOf(check(plan), 'blast-radius');
+    expect(f?.severity).toBe('block');
+    expect(f?.message).toContain('provisioners');
+  });
+
+  it('accepts custom node globs', () => {
+    const all = ['aws_iam_policy.p[0]', 'aws_iam_policy.p[1]'];
+    const plan = makePlan({ changes: all.map(replace), prior: all });
+    const [f] = findingsOf(check(plan, { rules: { 'blast-radius': { nodes: ['aws_iam_*'] } } }), 'blast-radius');
+    expect(f?.severity).toBe('block');
+  });
+
+  it('ignores moved (no-op with previous_address) and forget', () => {
+    expect(findingsOf(check(fixturePlan('moved-rename')), 'blast-radius')).toEqual([]);
+    expect(findingsOf(check(fixturePlan('removed-forget')), 'blast-radius')).toEqual([]);
+  });
+
+  it('fires on the real targeted plan, whose changes list fewer instances than the group', () => {
+    const [f] = findingsOf(check(fixturePlan('targeted')), 'blast-radius');
+    expect(f?.message).toMatch(/2 of 3/);
+  });
+});
