@@ -12,11 +12,18 @@ const OPTIONS = { nobracket: true, noextglob: true, dot: true, bash: true, noneg
 
 export type Matcher = (text: string) => boolean;
 
-/** A matcher for plain names (types, resource names): true when any pattern matches. */
+const compiled = new Map<string, Matcher>();
+
+/** A matcher for plain names (types, resource names): true when any pattern matches. Compiled once per list. */
 export function nameMatcher(patterns: readonly string[]): Matcher {
   if (patterns.length === 0) return () => false;
-  const match = picomatch([...patterns], OPTIONS);
-  return (text) => match(text);
+  const key = JSON.stringify(patterns);
+  let match = compiled.get(key);
+  if (!match) {
+    match = picomatch([...patterns], OPTIONS);
+    compiled.set(key, match);
+  }
+  return match;
 }
 
 /** A matcher for instance addresses. */

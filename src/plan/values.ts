@@ -102,15 +102,30 @@ function collectStrings(value: unknown, into: Set<string>, depth: number): void 
   for (const v of Object.values(value as Record<string, unknown>)) collectStrings(v, into, depth + 1);
 }
 
+const redactors = new WeakMap<ReadonlySet<string>, RegExp | null>();
+
+/** One regular expression for a set of secrets (longest first), compiled once per set. */
+function redactor(secrets: ReadonlySet<string>): RegExp | null {
+  let re = redactors.get(secrets);
+  if (re === undefined) {
+    const forms = new Set<string>();
+    for (const secret of secrets) {
+      forms.add(secret);
+      forms.add(JSON.stringify(secret).slice(1, -1));
+    }
+    const alternatives = [...forms]
+      .sort((a, b) => b.length - a.length)
+      .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    re = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'g') : null;
+    redactors.set(secrets, re);
+  }
+  return re;
+}
+
 /** Replaces every known secret in a text (and its JSON-escaped form) by `(sensitive)`. */
 export function redactText(text: string, secrets: ReadonlySet<string>): string {
-  let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    out = out.split(secret).join(SENSITIVE);
-    if (escaped !== secret) out = out.split(escaped).join(SENSITIVE);
-  }
-  return out;
+  const re = redactor(secrets);
+  return re ? text.replace(re, SENSITIVE) : text;
 }
 
 /** A short display form of a value: strings as they are, others as JSON, long text cut. */
