@@ -13,7 +13,10 @@ function buildProgram(): Command {
     .description('A safety gate for Terraform plans: refuses to apply what destroys what it should not.')
     .version(VERSION)
     .exitOverride()
-    .showHelpAfterError('(run tfguard --help for usage)');
+    .configureOutput({
+      // Usage errors read like every other error: `tfguard: ...` on stderr, exit 2.
+      outputError: (text, write) => write(`tfguard: ${text.replace(/^error: /, '').replace(/\n(?=.)/g, ' ')}`),
+    });
 
   program
     .command('check')

@@ -100,7 +100,7 @@ export function parseAddress(address: string): ParsedAddress | undefined {
   if (parts.length - i !== 2) return undefined;
   const type = parts[i]!;
   const last = parseStep(parts[i + 1]!);
-  if (!last || !type) return undefined;
+  if (!last || !type || type.includes('[')) return undefined;
   return { modules, mode, type, name: last.name, ...(last.key === undefined ? {} : { key: last.key }) };
 }
 

@@ -4,7 +4,7 @@
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { runTerraform } from '../terraform/binary.js';
 import { normalizePlan, type Plan } from './model.js';
@@ -47,7 +47,8 @@ async function readSource(source: string, stdin: NodeJS.ReadableStream): Promise
 /** `terraform show -json` on a saved binary plan; a plan from stdin goes through a private temp file. */
 async function showSavedPlan(source: string, bytes: Buffer, opts: LoadOptions): Promise<string> {
   let dir: string | undefined;
-  let file = source;
+  // terraform runs in opts.cwd (the root module), so a relative plan path must not be resolved from there.
+  let file = resolve(source);
   try {
     if (source === '-') {
       dir = await mkdtemp(join(tmpdir(), 'tfguard-'));
@@ -74,7 +75,8 @@ function decode(source: string, bytes: Buffer): string {
 function explainParseError(source: string, text: string, error: Error): InputError {
   const trimmed = text.trim();
   const start = trimmed.indexOf('{"format_version"');
-  if (start > 0 || /non-whitespace character after JSON/.test(error.message)) {
+  const wrapped = !trimmed.startsWith('{') && trimmed.includes('"format_version"');
+  if (start > 0 || wrapped || /non-whitespace character after JSON/.test(error.message)) {
     return new InputError(
       `${source}: has text around the plan JSON (a wrapper such as setup-terraform's? ` +
         'use its terraform_wrapper: false, or redirect only `terraform show -json` stdout)',
@@ -116,6 +118,9 @@ function checkShape(source: string, json: unknown): void {
     throw new InputError(`${source}: this is a state, not a plan (run \`terraform show -json PLANFILE\` on a saved plan)`);
   }
   const version = json.format_version;
+  if (version !== undefined && typeof version !== 'string') {
+    throw new InputError(`${source}: format_version must be a string like "1.2", not ${JSON.stringify(version)}`);
+  }
   if (typeof version !== 'string') {
     throw new InputError(`${source}: has no format_version: not the output of \`terraform show -json\``);
   }

@@ -37,7 +37,13 @@ export async function runTerraform(args: string[], opts: BinaryChoice & { cwd?: 
     } catch (error) {
       if (isMissing(error)) continue;
       const e = error as ExecaError;
-      const detail = String(e.stderr ?? '').trim().split('\n').filter(Boolean).slice(-1)[0] ?? e.shortMessage;
+      // Terraform frames its diagnostics in colored boxes (╷ │ ╵): keep the text, prefer the `Error:` line.
+      const lines = String(e.stderr ?? '')
+        .replace(/\u001b\[[0-9;]*m/g, '')
+        .split('\n')
+        .map((line) => line.replace(/^[\s╷│╵]+/, '').trim())
+        .filter(Boolean);
+      const detail = lines.find((line) => line.startsWith('Error: ')) ?? lines.at(-1) ?? e.shortMessage;
       throw new TerraformError(`${bin} ${args.join(' ')} failed: ${detail}`);
     }
   }
