@@ -1,6 +1,7 @@
 /** The rule registry, sorted by id. A test fails when a rule file is missing here, untested or undocumented. */
 import type { Rule } from '../src/engine/types.js';
 import blastRadius from './blast-radius.js';
+import destroyProvisioner from './destroy-provisioner.js';
 import massDestroy from './mass-destroy.js';
 import planIncomplete from './plan-incomplete.js';
 import protectedResource from './protected-resource.js';
@@ -10,6 +11,7 @@ import statefulDestroy from './stateful-destroy.js';
 
 export const RULES: readonly Rule[] = [
   blastRadius,
+  destroyProvisioner,
   massDestroy,
   planIncomplete,
   protectedResource,

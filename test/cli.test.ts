@@ -15,6 +15,7 @@ const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const ANSI = /\u001b\[\d+m/;
 const RULE_IDS = [
   'blast-radius',
+  'destroy-provisioner',
   'mass-destroy',
   'plan-incomplete',
   'protected-resource',
@@ -94,9 +95,10 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-/** A fresh temp folder holding a `.tfguard.json` with this content. */
+/** A fresh temp folder holding the incident's .tf sources and a `.tfguard.json` with this content. */
 async function configDir(config: unknown): Promise<string> {
   const dir = await mkdtemp(join(tmp, 'dir-'));
+  await writeFile(join(dir, 'main.tf'), readFileSync(join(FIXTURES_DIR, 'incident', 'src', 'main.tf')));
   await writeFile(join(dir, '.tfguard.json'), typeof config === 'string' ? config : JSON.stringify(config, null, 2));
   return dir;
 }
@@ -126,7 +128,7 @@ describe('check on the incident', () => {
   });
 
   it('--format json prints one object following the DESIGN.md contract', () => {
-    const run = tfguard(['check', INCIDENT, '--format', 'json']);
+    const run = tfguard(['check', INCIDENT, '--dir', 'fixtures/incident/src', '--format', 'json']);
     expect(run.code, run.stderr).toBe(1);
     const report = json(run);
     expect(report).toMatchObject({
@@ -153,7 +155,9 @@ describe('check on the incident', () => {
       for (const a of f.addresses) expect(typeof a).toBe('string');
     }
     const byRule = Object.fromEntries(report.findings.map((f: any) => [f.rule, f]));
-    expect(Object.keys(byRule).sort()).toEqual(['blast-radius', 'reset-on-destroy-replaced']);
+    expect(Object.keys(byRule).sort()).toEqual(['blast-radius', 'destroy-provisioner', 'reset-on-destroy-replaced']);
+    const commands = report.findings.filter((f: any) => f.rule === 'destroy-provisioner').map((f: any) => f.commands[0].command);
+    expect(commands.sort()).toEqual(['191', '192', '193'].map((n) => `talosctl reset --nodes 192.168.111.${n} --graceful=false --reboot`));
     expect(byRule['reset-on-destroy-replaced'].addresses).toEqual(RESET_ADDRESSES);
     expect(byRule['blast-radius'].severity).toBe('block');
     // The whole stdout is that one object.
@@ -374,7 +378,7 @@ describe('.tfguard.json', () => {
   });
 
   it('rule severities change the decision on the incident to warn (exit 0)', async () => {
-    const dir = await configDir({ rules: { 'blast-radius': 'off', 'reset-on-destroy-replaced': 'warn' } });
+    const dir = await configDir({ rules: { 'blast-radius': 'off', 'destroy-provisioner': 'off', 'reset-on-destroy-replaced': 'warn' } });
     const run = tfguard(['check', INCIDENT, '--dir', dir, '--format', 'json']);
     expect(run.code, run.stderr).toBe(0);
     const report = json(run);
@@ -396,9 +400,9 @@ describe('.tfguard.json', () => {
     };
     const dir = await configDir({ waivers: [waiver] });
     const run = tfguard(['check', INCIDENT, '--dir', dir, '--format', 'json']);
-    expect(run.code, run.stderr).toBe(1); // blast-radius still blocks
+    expect(run.code, run.stderr).toBe(1); // blast-radius and destroy-provisioner still block
     const report = json(run);
-    expect(report.findings.map((f: any) => f.rule)).toEqual(['blast-radius']);
+    expect([...new Set(report.findings.map((f: any) => f.rule))]).toEqual(['blast-radius', 'destroy-provisioner']);
     expect(report.waived).toHaveLength(1);
     expect(report.waived[0]).toMatchObject({ rule: 'reset-on-destroy-replaced', addresses: RESET_ADDRESSES, waiver });
 
@@ -414,13 +418,14 @@ describe('.tfguard.json', () => {
       waivers: [
         { rule: 'reset-on-destroy-replaced', address: 'terraform_data.cp_reset_on_destroy[*]', reason: 'CHG-1', expires },
         { rule: 'blast-radius', address: 'terraform_data.cp_reset_on_destroy', reason: 'CHG-1', expires },
+        { rule: 'destroy-provisioner', address: 'terraform_data.cp_reset_on_destroy', reason: 'CHG-1', expires },
       ],
     });
     const run = tfguard(['check', INCIDENT, '--dir', dir, '--format', 'json']);
     expect(run.code, run.stderr).toBe(0);
     const report = json(run);
     expect(report.decision).toBe('pass');
-    expect(report.waived.map((w: any) => w.rule).sort()).toEqual(['blast-radius', 'reset-on-destroy-replaced']);
+    expect([...new Set(report.waived.map((w: any) => w.rule))].sort()).toEqual(['blast-radius', 'destroy-provisioner', 'reset-on-destroy-replaced']);
   });
 
   it('a waiver that covers only some addresses of a finding does not waive it', async () => {
@@ -478,7 +483,7 @@ describe('secrets', () => {
 });
 
 describe('rules, --version, colors', () => {
-  it('tfguard rules lists all 7 rules', () => {
+  it('tfguard rules lists all 8 rules', () => {
     const run = tfguard(['rules']);
     expect(run.code, run.stderr).toBe(0);
     const ids = run.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);

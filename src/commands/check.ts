@@ -10,6 +10,7 @@ import { loadPlan } from '../plan/load.js';
 import { FORMATS, FORMAT_NAMES } from '../report/index.js';
 import { buildReport } from '../report/report.js';
 import { wantColor } from '../report/style.js';
+import { readSourcesFor } from './sources.js';
 import { redactText } from '../plan/values.js';
 
 export interface CheckOptions {
@@ -46,7 +47,8 @@ export async function check(plans: string[], opts: CheckOptions): Promise<number
   const dir = resolve(opts.dir ?? '.');
   const config = await loadConfig({ dir, file: opts.config, rules: RULES });
   const { source, plan } = await loadPlan(plans[0]!, { terraformBin: opts.terraformBin, cwd: dir });
-  const result = runRules({ plan, config, rules: RULES, today: todayUtc() });
+  const sources = await readSourcesFor(plan, dir);
+  const result = runRules({ plan, config, rules: RULES, today: todayUtc(), sources });
   const report = buildReport({ source, plan, result, config: config.source });
 
   const toFile = opts.output !== undefined;

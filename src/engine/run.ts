@@ -4,8 +4,9 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Plan } from '../plan/model.js';
+import { explainChain } from './chain.js';
 import { explainChange } from './explain.js';
-import type { Decision, Finding, Rule, Severity } from './types.js';
+import type { Decision, Finding, Rule, Severity, SourcesState } from './types.js';
 import { applyWaivers, type ExpiredWaiver, type WaivedFinding } from './waivers.js';
 
 export interface RunResult {
@@ -21,6 +22,7 @@ export interface RunInput {
   rules: readonly Rule[];
   /** Today as YYYY-MM-DD (UTC), for waiver expiry. */
   today: string;
+  sources?: SourcesState;
 }
 
 export function decide(findings: readonly { severity: Severity }[]): Decision {
@@ -31,14 +33,14 @@ export function decide(findings: readonly { severity: Severity }[]): Decision {
 
 const SEVERITY_ORDER: Record<Severity, number> = { block: 0, warn: 1 };
 
-export function runRules({ plan, config, rules, today }: RunInput): RunResult {
+export function runRules({ plan, config, rules, today, sources = { status: 'not-read' } }: RunInput): RunResult {
   const byAddress = new Map(plan.changes.filter((c) => !c.deposed).map((c) => [c.address, c]));
   const all: Finding[] = [];
   for (const rule of rules) {
     const setting = config.rules.get(rule.meta.id);
     if (setting?.severity === 'off') continue;
     const options = setting?.options ?? rule.meta.options.parse({});
-    for (const hit of rule.check({ plan, options, protect: config.protect })) {
+    for (const hit of rule.check({ plan, options, protect: config.protect, sources })) {
       if (hit.addresses.length === 0) throw new Error(`rule ${rule.meta.id} reported a finding without addresses`);
       all.push({
         rule: rule.meta.id,
@@ -47,8 +49,13 @@ export function runRules({ plan, config, rules, today }: RunInput): RunResult {
         addresses: hit.addresses,
         details: hit.addresses.flatMap((a) => {
           const change = byAddress.get(a);
-          return change ? [explainChange(change, plan.secrets)] : [];
+          if (!change) return [];
+          const detail = explainChange(change, plan.secrets);
+          const chain = explainChain(change, plan, sources.status === 'loaded' ? sources.sources : undefined);
+          return [chain.length > 0 ? { ...detail, chain } : detail];
         }),
+        ...(hit.location ? { location: hit.location } : {}),
+        ...(hit.commands ? { commands: hit.commands } : {}),
       });
     }
   }

@@ -3,6 +3,7 @@
  * and return hits; they never touch the filesystem, the process or the console.
  */
 import type { z } from 'zod';
+import type { Sources } from '../hcl/types.js';
 import type { Plan } from '../plan/model.js';
 
 export type Severity = 'block' | 'warn';
@@ -19,11 +20,32 @@ export interface RuleMeta<O extends z.ZodObject = z.ZodObject> {
   options: O;
 }
 
+/**
+ * The `.tf` sources, when the command read them. `not-read`: the plan needed none (no provisioners, nothing
+ * removed from the configuration); `missing`: they were needed but could not be found.
+ */
+export type SourcesState =
+  | { status: 'loaded'; sources: Sources }
+  | { status: 'not-read' }
+  | { status: 'missing'; reason: string };
+
 export interface RuleContext<Options> {
   plan: Plan;
   options: Options;
   /** `protect` globs of the config. */
   protect: readonly string[];
+  sources: SourcesState;
+}
+
+/** The command a provisioner will run, rendered from the instance's prior values (sensitive parts masked). */
+export interface RenderedProvisioner {
+  provisioner: string;
+  command: string;
+  /** Names of the destructive command patterns it matches (`talosctl reset`, `rm -r`, ...). */
+  destructive: string[];
+  unresolved: string[];
+  file: string;
+  line: number;
 }
 
 /** What a rule reports; the engine adds the rule id, the final severity and the per-address details. */
@@ -33,6 +55,10 @@ export interface Hit {
   addresses: string[];
   /** Overrides the rule's default severity for this hit (a configured severity overrides both). */
   severity?: Severity;
+  /** Where the finding is declared in the sources, when known. */
+  location?: { file: string; line: number };
+  /** Commands that will run, for provisioner findings. */
+  commands?: RenderedProvisioner[];
 }
 
 export interface Rule<O extends z.ZodObject = z.ZodObject> {
@@ -52,6 +78,8 @@ export interface InstanceDetail {
   reason?: string;
   because?: string;
   replace_paths?: { path: string; before: string; after: string }[];
+  /** The causal chain behind a replacement: what the forcing attributes reference and how that changes. */
+  chain?: string[];
 }
 
 export interface Finding {
@@ -60,4 +88,6 @@ export interface Finding {
   message: string;
   addresses: string[];
   details: InstanceDetail[];
+  location?: { file: string; line: number };
+  commands?: RenderedProvisioner[];
 }

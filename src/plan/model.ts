@@ -73,6 +73,8 @@ export interface Plan {
   deferred: string[];
   /** Provisioner types per resource group address, from the plan's `configuration` (no `when` there). */
   configProvisioners: Map<string, string[]>;
+  /** The `expressions` object of each resource block of the configuration, by group address. */
+  configExpressions: Map<string, Record<string, unknown>>;
   /** Every string the plan marks sensitive anywhere: redacted wherever it appears in output. */
   secrets: Set<string>;
 }
@@ -127,21 +129,23 @@ function collectPrior(module: StateModuleShape | undefined, out: PriorInstance[]
   }
 }
 
-function collectProvisioners(root: ConfigModuleShape | undefined): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+function collectConfig(root: ConfigModuleShape | undefined) {
+  const provisioners = new Map<string, string[]>();
+  const expressions = new Map<string, Record<string, unknown>>();
   const stack: { prefix: string; module: ConfigModuleShape }[] = root ? [{ prefix: '', module: root }] : [];
   while (stack.length > 0) {
     const { prefix, module } = stack.pop()!;
     for (const r of module.resources ?? []) {
       if (r.provisioners && r.provisioners.length > 0) {
-        out.set(prefix + r.address, r.provisioners.map((p) => p.type));
+        provisioners.set(prefix + r.address, r.provisioners.map((p) => p.type));
       }
+      if (r.expressions) expressions.set(prefix + r.address, r.expressions);
     }
     for (const [name, call] of Object.entries(module.module_calls ?? {})) {
       if (call.module) stack.push({ prefix: `${prefix}module.${name}.`, module: call.module });
     }
   }
-  return out;
+  return { provisioners, expressions };
 }
 
 /** Strings marked sensitive in changes, prior state, outputs and sensitive root variables. */
@@ -166,13 +170,15 @@ function collectPlanSecrets(json: PlanJson, prior: PriorInstance[]): Set<string>
 export function normalizePlan(json: PlanJson): Plan {
   const prior: PriorInstance[] = [];
   collectPrior(json.prior_state?.values?.root_module, prior);
+  const config = collectConfig(json.configuration?.root_module);
   const plan: Plan = {
     formatVersion: json.format_version,
     changes: (json.resource_changes ?? []).map(normalizeChange),
     prior,
     priorKnown: json.prior_state !== undefined,
     deferred: (json.deferred_changes ?? []).flatMap((d) => (d.resource_change ? [d.resource_change.address] : [])),
-    configProvisioners: collectProvisioners(json.configuration?.root_module),
+    configProvisioners: config.provisioners,
+    configExpressions: config.expressions,
     secrets: collectPlanSecrets(json, prior),
   };
   if (json.terraform_version) plan.terraformVersion = json.terraform_version;

@@ -91,6 +91,7 @@ export const ConfigResource = z.looseObject({
   type: z.string(),
   name: z.string(),
   provisioners: z.array(Provisioner).optional(),
+  expressions: z.record(z.string(), z.unknown()).optional(),
 });
 
 export interface ConfigModuleShape {

@@ -9,7 +9,11 @@ const MAX_ADDRESSES = 12;
 function detailLine(d: InstanceDetail): string[] {
   const lines = [`    - ${d.address}  ${d.action}`];
   if (d.because) lines.push(`        because ${d.because}`);
-  for (const p of d.replace_paths ?? []) lines.push(`        ${p.path}: ${p.before} → ${p.after}`);
+  if (d.chain && d.chain.length > 0) {
+    for (const c of d.chain) lines.push(`        ${c}`);
+  } else {
+    for (const p of d.replace_paths ?? []) lines.push(`        ${p.path}: ${p.before} → ${p.after}`);
+  }
   return lines;
 }
 

@@ -1,0 +1,33 @@
+/**
+ * Reading the `.tf` sources only when the plan needs them: when it destroys something whose configuration has
+ * provisioners, or something whose block left the configuration (a `removed` block may carry a destroy-time
+ * provisioner). Otherwise hcl2json's WebAssembly start-up is never paid.
+ */
+import { readdir } from 'node:fs/promises';
+import type { SourcesState } from '../engine/types.js';
+import { isDestructive, type Plan } from '../plan/model.js';
+
+const REMOVED_REASONS = new Set(['delete_because_no_resource_config', 'delete_because_no_module']);
+
+export function needsSources(plan: Plan): boolean {
+  return plan.changes.some(
+    (c) =>
+      isDestructive(c) &&
+      (plan.configProvisioners.has(c.groupAddress) || (c.actionReason !== undefined && REMOVED_REASONS.has(c.actionReason))),
+  );
+}
+
+async function hasTerraformFiles(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).some((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
+  } catch {
+    return false;
+  }
+}
+
+export async function readSourcesFor(plan: Plan, dir: string): Promise<SourcesState> {
+  if (!needsSources(plan)) return { status: 'not-read' };
+  if (!(await hasTerraformFiles(dir))) return { status: 'missing', reason: `no .tf files in ${dir}; pass --dir` };
+  const { loadSources } = await import('../hcl/load.js');
+  return { status: 'loaded', sources: await loadSources(dir) };
+}

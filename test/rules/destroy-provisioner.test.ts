@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../rules/index.js';
+import { defaultConfig } from '../../src/config/resolve.js';
+import { runRules } from '../../src/engine/run.js';
+import type { SourcesState } from '../../src/engine/types.js';
+import { loadSources } from '../../src/hcl/load.js';
+import type { Plan } from '../../src/plan/model.js';
+import { FIXTURES, fixturePlan, fixtureScenario } from '../helpers/plan.js';
+
+async function loaded(name: string): Promise<SourcesState> {
+  return { status: 'loaded', sources: await loadSources(join(FIXTURES, name, 'src')) };
+}
+
+function run(plan: Plan, sources: SourcesState) {
+  return runRules({ plan, config: defaultConfig(RULES), rules: RULES, today: '2026-11-21', sources }).findings.filter(
+    (f) => f.rule === 'destroy-provisioner',
+  );
+}
+
+describe('destroy-provisioner', () => {
+  it('shows, for each of the three control planes, the exact reset command that will run', async () => {
+    const found = run(fixturePlan('incident'), await loaded('incident'));
+    expect(found).toHaveLength(3);
+    const ips: Record<string, string> = { powder: '192.168.111.191', fresh: '192.168.111.192', storm: '192.168.111.193' };
+    for (const [key, ip] of Object.entries(ips)) {
+      const f = found.find((x) => x.addresses[0] === `terraform_data.cp_reset_on_destroy["${key}"]`);
+      expect(f?.severity).toBe('block');
+      expect(f?.commands?.[0]?.command).toBe(`talosctl reset --nodes ${ip} --graceful=false --reboot`);
+      expect(f?.commands?.[0]?.destructive).toContain('talosctl reset');
+      expect(f?.message).toContain(`talosctl reset --nodes ${ip} --graceful=false --reboot`);
+      expect(f?.location?.file).toBe('main.tf');
+      expect(f?.location?.line).toBeGreaterThan(0);
+    }
+  });
+
+  it('finds the provisioner inside a module called per node', async () => {
+    const found = run(fixturePlan('module-per-node'), await loaded('module-per-node'));
+    expect(found).toHaveLength(3);
+    expect(found[0]?.location?.file).toMatch(/^modules\//);
+    expect(found.every((f) => f.commands?.[0]?.unresolved.length === 0)).toBe(true);
+  });
+
+  it('follows a removed block with a destroy-time provisioner', async () => {
+    const found = run(fixturePlan('removed-block'), await loaded('removed-block'));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0]?.message).toContain('removed block');
+  });
+
+  it('stays quiet on a forget, a moved rename and a safe change', async () => {
+    for (const name of ['removed-forget', 'moved-rename', 'add-worker', 'in-place-updates']) {
+      expect(run(fixturePlan(name), await loaded(name)), name).toEqual([]);
+    }
+  });
+
+  it('masks the sensitive value used in the destroy command', async () => {
+    const scenario = fixtureScenario('sensitive-values');
+    const found = run(fixturePlan('sensitive-values'), await loaded('sensitive-values'));
+    expect(found.length).toBeGreaterThan(0);
+    expect(JSON.stringify(found)).not.toContain(scenario.secret);
+    expect(found[0]?.commands?.[0]?.command).toContain('(sensitive)');
+  });
+
+  it('warns that destroy-time provisioners could not be verified when the sources are missing', () => {
+    const found = run(fixturePlan('incident'), { status: 'missing', reason: 'no .tf files in /x' });
+    expect(found).toHaveLength(1);
+    expect(found[0]?.severity).toBe('warn');
+    expect(found[0]?.message).toContain('could not be verified');
+    expect(found[0]?.addresses).toHaveLength(3);
+  });
+
+  it('needs no sources when the configuration has no provisioners on destroyed resources', () => {
+    expect(run(fixturePlan('count-to-zero'), { status: 'not-read' })).toEqual([]);
+  });
+});
