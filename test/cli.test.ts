@@ -468,7 +468,7 @@ describe('secrets', () => {
     expect(readFileSync(join(FIXTURES_DIR, name, 'plan.json'), 'utf8')).toContain(secret);
     for (const format of ['text', 'json']) {
       for (const env of [{}, { NO_COLOR: undefined, FORCE_COLOR: '1' }]) {
-        const run = tfguard(['check', plan(name), '--format', format], { env });
+        const run = tfguard(['check', plan(name), '--dir', `fixtures/${name}/src`, '--format', format], { env });
         expect(run.code, run.stderr).toBe(1);
         expect(run.stdout.length).toBeGreaterThan(100);
         expect(run.stdout).not.toContain(secret);
