@@ -35,6 +35,20 @@ function buildProgram(): Command {
     });
 
   program
+    .command('scan')
+    .description('check the sources without a plan (for a git pre-push hook): exit 0 (pass), 1 (blocked) or 2 (error)')
+    .argument('[dir]', 'directory to scan: every root module, script and CI file under it (default: cwd)')
+    .option('--base <ref>', 'git ref to compare with: also report prevent_destroy removed since REF')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <level>', 'exit 1 at this decision').choices(['block', 'warn', 'never']).default('block'))
+    .option('--no-color', 'no ANSI colors (also with NO_COLOR set)')
+    .action(async (dir: string | undefined, opts) => {
+      const { scan } = await import('./commands/scan.js');
+      exitCode = await scan(dir, opts);
+    });
+
+  program
     .command('rules')
     .description('list every rule with its default severity')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -47,6 +61,10 @@ function buildProgram(): Command {
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
+  // A reader that stops early (`tfguard check plan.json | head`) is not an error: the exit code still tells.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   try {
     await buildProgram().parseAsync(argv);
     return exitCode;

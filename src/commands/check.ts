@@ -4,12 +4,12 @@ import { resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { loadConfig } from '../config/load.js';
 import { runRules } from '../engine/run.js';
-import type { Decision } from '../engine/types.js';
 import { InputError, UsageError } from '../errors.js';
 import { loadPlan } from '../plan/load.js';
 import { FORMATS, FORMAT_NAMES } from '../report/index.js';
 import { buildReport } from '../report/report.js';
 import { wantColor } from '../report/style.js';
+import { exitCodeFor, parseFailOn } from './fail-on.js';
 import { readSourcesFor } from './sources.js';
 import { redactText } from '../plan/values.js';
 
@@ -23,15 +23,6 @@ export interface CheckOptions {
   color?: boolean;
 }
 
-export const FAIL_ON = ['block', 'warn', 'never'] as const;
-
-/** 0 pass, 1 blocked: `--fail-on warn` also blocks on warnings, `never` only reports. */
-export function exitCodeFor(decision: Decision, failOn: (typeof FAIL_ON)[number]): number {
-  if (failOn === 'never' || decision === 'pass') return 0;
-  if (decision === 'block') return 1;
-  return failOn === 'warn' ? 1 : 0;
-}
-
 function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -39,8 +30,7 @@ function todayUtc(): string {
 export async function check(plans: string[], opts: CheckOptions): Promise<number> {
   const format = opts.format ?? 'text';
   if (!FORMAT_NAMES.includes(format)) throw new UsageError(`unknown --format ${format} (one of: ${FORMAT_NAMES.join(', ')})`);
-  const failOn = (opts.failOn ?? 'block') as (typeof FAIL_ON)[number];
-  if (!FAIL_ON.includes(failOn)) throw new UsageError(`unknown --fail-on ${opts.failOn} (one of: ${FAIL_ON.join(', ')})`);
+  const failOn = parseFailOn(opts.failOn);
   if (plans.length === 0) throw new UsageError('give a plan: a `terraform show -json` file, a saved plan, or - for stdin');
   if (plans.length > 1) throw new UsageError('check reads one plan per run');
 

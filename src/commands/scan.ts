@@ -1,0 +1,78 @@
+/**
+ * `tfguard scan [DIR]`: the static check for a git pre-push hook. No plan, no terraform binary, no state:
+ * destroy-time provisioners in every root module under DIR, `-auto-approve` outside tfguard in scripts and CI,
+ * and with `--base REF` every `prevent_destroy = true` removed since REF.
+ */
+import { stat, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { wantColor } from '../report/style.js';
+import { autoApproveFindings } from '../scan/auto-approve.js';
+import { destroyProvisionerFindings } from '../scan/provisioners.js';
+import { formatScanJson, formatScanText } from '../scan/report.js';
+import { loadTerraform } from '../scan/terraform.js';
+import { decide, sortFindings, type ScanFinding, type ScanResult } from '../scan/types.js';
+import { walk } from '../scan/walk.js';
+import { exitCodeFor, parseFailOn } from './fail-on.js';
+
+export interface ScanOptions {
+  base?: string;
+  format?: string;
+  output?: string;
+  failOn?: string;
+  color?: boolean;
+}
+
+const FORMATS = ['text', 'json'] as const;
+
+export async function scan(dirArg: string | undefined, opts: ScanOptions): Promise<number> {
+  const format = opts.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown --format ${format} (one of: ${FORMATS.join(', ')})`);
+  const failOn = parseFailOn(opts.failOn);
+
+  const shown = dirArg ?? '.';
+  const dir = resolve(shown);
+  let info;
+  try {
+    info = await stat(dir);
+  } catch {
+    throw new InputError(`${shown}: no such directory`);
+  }
+  if (!info.isDirectory()) throw new InputError(`${shown}: not a directory`);
+
+  // Git is asked first: a wrong --base fails before any parsing.
+  const prevent = opts.base === undefined ? undefined : await import('../scan/prevent-destroy.js');
+  const base = prevent && opts.base !== undefined ? await prevent.resolveBase(dir, shown, opts.base) : undefined;
+
+  const tree = await walk(dir);
+  const [terraform, autoApprove, atBase] = await Promise.all([
+    loadTerraform(dir, tree.terraformDirs.map((d) => d.dir)),
+    autoApproveFindings(tree.commandFiles),
+    prevent && base ? prevent.protectedAtBaseOf(dir, base) : undefined,
+  ]);
+  const findings: ScanFinding[] = [...destroyProvisionerFindings(terraform), ...autoApprove];
+  if (prevent && atBase) findings.push(...prevent.preventDestroyFindings(terraform, atBase));
+  sortFindings(findings);
+
+  const result: ScanResult = {
+    dir: shown,
+    base: opts.base ?? null,
+    decision: decide(findings),
+    findings,
+    counts: { roots: terraform.roots.length, terraformFiles: tree.terraformFiles, commandFiles: tree.commandFiles.length, baseFiles: atBase?.files ?? 0 },
+  };
+  const toFile = opts.output !== undefined;
+  const color = !toFile && format === 'text' && wantColor({ flag: opts.color, isTTY: process.stdout.isTTY === true, env: process.env });
+  const text = format === 'json' ? formatScanJson(result) : formatScanText(result, { color });
+  if (toFile) {
+    try {
+      await writeFile(opts.output!, text);
+    } catch (error) {
+      throw new InputError(`${opts.output}: cannot write the report (${(error as Error).message})`);
+    }
+    process.stderr.write(`tfguard: ${result.decision} (${findings.length} finding(s)); report written to ${opts.output}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  return exitCodeFor(result.decision, failOn);
+}

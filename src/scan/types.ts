@@ -1,0 +1,39 @@
+/** What `tfguard scan` reports: findings in the sources themselves, each at a file and line. */
+import type { Decision, Severity } from '../engine/types.js';
+
+export type ScanRule = 'destroy-provisioner' | 'auto-approve' | 'prevent-destroy-removed';
+
+export interface ScanFinding {
+  rule: ScanRule;
+  severity: Severity;
+  message: string;
+  /** Relative to DIR, `/`-separated. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** Resource addresses (module path + type.name), for provisioner and prevent_destroy findings. */
+  addresses?: string[];
+}
+
+export interface ScanResult {
+  /** DIR as given. */
+  dir: string;
+  base: string | null;
+  decision: Decision;
+  findings: ScanFinding[];
+  /** What was read, for the text report's header. */
+  counts: { roots: number; terraformFiles: number; commandFiles: number; baseFiles: number };
+}
+
+export function decide(findings: readonly ScanFinding[]): Decision {
+  if (findings.some((f) => f.severity === 'block')) return 'block';
+  return findings.length > 0 ? 'warn' : 'pass';
+}
+
+/** Blocking findings first, then by file and line. */
+export function sortFindings(findings: ScanFinding[]): ScanFinding[] {
+  const rank = (f: ScanFinding) => (f.severity === 'block' ? 0 : 1);
+  return findings.sort(
+    (a, b) => rank(a) - rank(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
+}

@@ -1,0 +1,431 @@
+/**
+ * `tfguard scan`: destroy-time provisioners in every root module, `-auto-approve` outside tfguard in scripts and
+ * CI, `prevent_destroy` removed since a git base — on real temp folders and real git repositories, through the
+ * functions and through the built CLI as a subprocess.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scan } from '../src/commands/scan.js';
+import { InputError } from '../src/errors.js';
+import { findInLine } from '../src/scan/auto-approve.js';
+import { FIXTURES_DIR, ROOT } from './helpers/env.js';
+
+const BIN = join(ROOT, 'bin', 'tfguard.js');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const INCIDENT_SRC = join(FIXTURES_DIR, 'incident', 'src');
+const INCIDENT_TF = readFileSync(join(INCIDENT_SRC, 'main.tf'), 'utf8');
+
+let tmp: string;
+let counter = 0;
+
+beforeAll(async () => {
+  // Always build: dist/ must be the code under test, not a stale build.
+  execFileSync(process.execPath, [TSC, '-p', '.'], { cwd: ROOT, stdio: 'pipe' });
+  tmp = await mkdtemp(join(tmpdir(), 'tfguard-scan-test-'));
+}, 180_000);
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** Writes files into a fresh temp folder and returns its path. */
+async function tree(files: Record<string, string>): Promise<string> {
+  const dir = join(tmp, `t${counter++}`);
+  await mkdir(dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), content);
+  }
+  return dir;
+}
+
+/** 1-based line of the first line containing `needle`. */
+function lineOf(text: string, needle: string): number {
+  const i = text.split('\n').findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`not found: ${needle}`);
+  return i + 1;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['FORCE_COLOR', 'NO_COLOR', 'TFGUARD_TERRAFORM_BIN', 'TFGUARD_DEBUG', 'NODE_OPTIONS']) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith('GIT_')) delete env[name];
+  env.NO_COLOR = '1';
+  return env;
+}
+
+function tfguard(args: string[], cwd = ROOT): Run {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: baseEnv(), input: '', encoding: 'utf8', timeout: 60_000 });
+  if (result.error) throw result.error;
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The command in-process: its exit code and the report it printed (stdout captured). */
+async function scanJson(dir: string, opts: { base?: string; failOn?: string } = {}): Promise<{ code: number; report: any }> {
+  const chunks: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  }) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await scan(dir, { format: 'json', ...opts });
+  } finally {
+    process.stdout.write = write;
+  }
+  return { code, report: JSON.parse(chunks.join('')) };
+}
+
+async function scanError(dir: string, opts: { base?: string } = {}): Promise<InputError> {
+  const error = await scanJson(dir, opts).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
+
+/** Exit 2 with exactly one line on stderr, `tfguard: ...`, and no stack trace. */
+function expectOneLineError(run: Run, ...parts: string[]): void {
+  expect(run.code, `stderr: ${run.stderr}`).toBe(2);
+  const lines = run.stderr.replace(/\n$/, '').split('\n');
+  expect(lines, run.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^tfguard: /);
+  expect(run.stdout).toBe('');
+  for (const part of parts) expect(lines[0]).toContain(part);
+}
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=tfguard test', '-c', 'user.email=test@tfguard.invalid', '-c', 'commit.gpgsign=false', '-C', dir, ...args], {
+    encoding: 'utf8',
+    env: baseEnv(),
+  });
+}
+
+/** A real git repository holding these files, committed once. */
+async function repo(files: Record<string, string>): Promise<string> {
+  const dir = await tree(files);
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'base');
+  return dir;
+}
+
+const DB_TF = `resource "terraform_data" "db" {
+  input = "data"
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "terraform_data" "cache" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+`;
+
+describe('destroy-time provisioners', () => {
+  it('the incident sources block on talosctl reset, at main.tf and the provisioner line', async () => {
+    const { code, report } = await scanJson(INCIDENT_SRC);
+    expect(code).toBe(1);
+    expect(report.decision).toBe('block');
+    expect(report.findings).toHaveLength(1);
+    const [f] = report.findings;
+    expect(f).toMatchObject({
+      rule: 'destroy-provisioner',
+      severity: 'block',
+      file: 'main.tf',
+      line: lineOf(INCIDENT_TF, 'provisioner "local-exec"'),
+      addresses: ['terraform_data.cp_reset_on_destroy'],
+    });
+    expect(f.message).toContain('terraform_data.cp_reset_on_destroy has a destroy-time local-exec provisioner');
+    // The raw command, as written, not rendered.
+    expect(f.message).toContain('`talosctl reset --nodes ${self.input.node} --graceful=false --reboot`');
+    expect(f.message).toContain('DESTRUCTIVE (talosctl reset:');
+  });
+
+  it('a harmless destroy provisioner (echo bye) warns: exit 0, and 1 with --fail-on warn', async () => {
+    const dir = await tree({
+      'main.tf': `resource "terraform_data" "hello" {
+  provisioner "local-exec" {
+    command = "echo hi"
+  }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo bye"
+  }
+}
+`,
+    });
+    const { code, report } = await scanJson(dir);
+    expect(code).toBe(0);
+    expect(report.decision).toBe('warn');
+    expect(report.findings).toEqual([
+      expect.objectContaining({ rule: 'destroy-provisioner', severity: 'warn', file: 'main.tf', line: 5, addresses: ['terraform_data.hello'] }),
+    ]);
+    expect(report.findings[0].message).toContain('`echo bye`');
+    expect((await scanJson(dir, { failOn: 'warn' })).code).toBe(1);
+  });
+
+  it('finds every root under DIR; a module called by two roots is reported once, with both addresses', async () => {
+    const dir = await tree({
+      'envs/prod/main.tf': 'module "node" {\n  source = "../../modules/node"\n}\n',
+      'envs/staging/main.tf': 'module "worker" {\n  source = "../../modules/node"\n}\n',
+      'modules/node/main.tf': `resource "terraform_data" "reset" {
+  provisioner "remote-exec" {
+    when   = destroy
+    inline = ["kubectl drain node1", "rm -rf /var/lib/etcd"]
+  }
+}
+`,
+      'other/removed.tf': `removed {
+  from = terraform_data.old
+  provisioner "local-exec" {
+    when    = destroy
+    command = "wipefs -a /dev/sdb"
+  }
+}
+
+removed {
+  from = terraform_data.kept
+  lifecycle {
+    destroy = false
+  }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "wipefs -a /dev/sdc"
+  }
+}
+`,
+      // Skipped folders are not read: a broken file there changes nothing.
+      'node_modules/pkg/main.tf': 'resource "x" {',
+      '.terraform/modules/m/main.tf': 'resource "x" {',
+    });
+    const { code, report } = await scanJson(dir);
+    expect(code).toBe(1);
+    expect(report.findings.map((f: any) => [f.file, f.line, f.severity, f.addresses])).toEqual([
+      ['modules/node/main.tf', 2, 'block', ['module.node.terraform_data.reset', 'module.worker.terraform_data.reset']],
+      ['other/removed.tf', 3, 'block', ['terraform_data.old']],
+    ]);
+    expect(report.findings[0].message).toContain('`kubectl drain node1; rm -rf /var/lib/etcd`');
+    expect(report.findings[1].message).toContain('removed block for terraform_data.old');
+  });
+
+  it('a .tf file that does not parse is an error naming the file relative to DIR', async () => {
+    const dir = await tree({ 'ok/main.tf': 'resource "terraform_data" "a" {}\n', 'bad/main.tf': 'resource "terraform_data" "b" {\n  input = \n}\n' });
+    const error = await scanError(dir);
+    expect(error.message).toMatch(/^bad\/main\.tf: cannot parse: line 2/);
+  });
+
+  it('DIR that is not a directory is an error', async () => {
+    expect((await scanError(join(INCIDENT_SRC, 'main.tf'))).message).toContain('not a directory');
+    expect((await scanError(join(tmp, 'nope'))).message).toContain('no such directory');
+  });
+});
+
+describe('-auto-approve outside tfguard', () => {
+  it.each([
+    ['.github/workflows/deploy.yml', 'jobs:\n  deploy:\n    steps:\n      - run: terraform apply -auto-approve tfplan\n', 4],
+    ['Makefile', 'plan:\n\tterraform plan -out=tfplan\n\napply:\n\tterraform apply -auto-approve tfplan\n', 5],
+    ['scripts/deploy.sh', '#!/bin/sh\nset -e\nterraform init\nterraform apply \\\n  -input=false \\\n  -auto-approve\n', 6],
+    ['bin/deploy', '#!/usr/bin/env bash\ntofu destroy --auto-approve\n', 2],
+    ['package.json', JSON.stringify({ name: 'infra', scripts: { test: 'vitest', deploy: 'terraform apply -auto-approve=true' } }, null, 2), 5],
+    ['.gitlab-ci.yml', 'deploy:\n  script:\n    - terraform apply -auto-approve\n', 3],
+    ['ci/deploy.gitlab-ci.yml', 'deploy:\n  script:\n    - cd envs/prod && terraform apply -auto-approve\n', 3],
+    ['.github/workflows/env.yml', 'env:\n  TF_CLI_ARGS_apply: "-auto-approve"\n', 2],
+    ['Taskfile.yml', 'tasks:\n  deploy:\n    cmds:\n      - terraform apply -auto-approve\n', 4],
+  ])('%s blocks', async (file, content, line) => {
+    const dir = await tree({ [file]: content });
+    const { code, report } = await scanJson(dir);
+    expect(code).toBe(1);
+    expect(report.findings).toHaveLength(1);
+    const [f] = report.findings;
+    expect(f).toMatchObject({ rule: 'auto-approve', severity: 'block', file, line });
+    expect(f.message).toContain('tfguard apply');
+    expect(f).not.toHaveProperty('addresses');
+  });
+
+  it('tfguard apply -auto-approve, commented lines, plan and other files: nothing', async () => {
+    const dir = await tree({
+      'Makefile': 'apply:\n\tnpx tfguard apply -auto-approve\n# terraform apply -auto-approve\n\t# terraform apply -auto-approve\n\t$(TFGUARD) apply -auto-approve\n',
+      'deploy.sh': '#!/bin/bash\n# old: terraform apply -auto-approve\ntfguard apply -auto-approve tfplan   # tfguard decides\nterraform plan -auto-approve=false\necho done # terraform apply -auto-approve\n',
+      '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      # - run: terraform apply -auto-approve\n      - run: npx tfguard apply -auto-approve\n      - run: terraform apply -auto-approve=false\n',
+      'package.json': JSON.stringify({ description: 'never terraform apply -auto-approve', scripts: { deploy: 'tfguard apply -auto-approve' } }),
+      'notes.md': 'terraform apply -auto-approve\n',
+      'config.yml': 'run: terraform apply -auto-approve\n',
+    });
+    const { code, report } = await scanJson(dir);
+    expect(report.findings).toEqual([]);
+    expect(report.decision).toBe('pass');
+    expect(code).toBe(0);
+  });
+
+  it('sees one command per segment: tfguard check && terraform apply -auto-approve blocks', () => {
+    expect(findInLine('tfguard check plan.json && terraform apply -auto-approve plan')).toHaveLength(1);
+    expect(findInLine('terraform -chdir=envs/prod apply -input=false -auto-approve')[0]?.command).toBe(
+      'terraform -chdir=envs/prod apply -input=false -auto-approve',
+    );
+    expect(findInLine('terraform apply -auto-approve=false')).toEqual([]);
+    expect(findInLine('npx tfguard apply -auto-approve; terraform destroy -auto-approve')).toHaveLength(1);
+  });
+});
+
+describe('--base: prevent_destroy removed since a git ref', () => {
+  it('a block that lost prevent_destroy, and one deleted with it, block; a move or a forget does not', async () => {
+    const dir = await repo({
+      'main.tf': 'module "db" {\n  source = "./db"\n}\n',
+      'db/main.tf': `${DB_TF}
+resource "terraform_data" "moved_away" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "terraform_data" "forgotten" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "terraform_data" "deleted" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+`,
+    });
+    const before = await scanJson(dir, { base: 'HEAD' });
+    expect(before.report.findings).toEqual([]);
+    expect(before.code).toBe(0);
+
+    await writeFile(
+      join(dir, 'db', 'main.tf'),
+      `${DB_TF.replace('prevent_destroy = true', 'prevent_destroy = false')}
+removed {
+  from = terraform_data.forgotten
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+    );
+    await writeFile(join(dir, 'db', 'other.tf'), 'resource "terraform_data" "moved_away" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n');
+    const { code, report } = await scanJson(dir, { base: 'HEAD' });
+    expect(code).toBe(1);
+    expect(report.scan).toEqual({ dir, base: 'HEAD' });
+    expect(report.findings.map((f: any) => [f.rule, f.severity, f.file, f.line, f.addresses])).toEqual([
+      ['prevent-destroy-removed', 'block', 'db/main.tf', 1, ['module.db.terraform_data.db']],
+      ['prevent-destroy-removed', 'block', 'db/main.tf', 27, ['module.db.terraform_data.deleted']],
+    ]);
+    expect(report.findings[0].message).toContain('terraform_data.db no longer has lifecycle { prevent_destroy = true }');
+    expect(report.findings[1].message).toContain('was deleted together with its protection');
+  });
+
+  it('a deleted file and a committed change since an older ref count too', async () => {
+    const dir = await repo({ 'main.tf': DB_TF, 'keep.tf': 'resource "terraform_data" "x" {}\n' });
+    await writeFile(join(dir, 'keep.tf'), 'resource "terraform_data" "y" {}\n');
+    git(dir, 'commit', '-q', '-am', 'unrelated');
+    await unlink(join(dir, 'main.tf'));
+    git(dir, 'commit', '-q', '-am', 'drop the database');
+    const { code, report } = await scanJson(dir, { base: 'HEAD~2' });
+    expect(code).toBe(1);
+    expect(report.findings.map((f: any) => [f.file, f.line, f.addresses])).toEqual([
+      ['main.tf', 1, ['terraform_data.db']],
+      ['main.tf', 9, ['terraform_data.cache']],
+    ]);
+    expect((await scanJson(dir, { base: 'HEAD' })).report.findings).toEqual([]);
+  });
+
+  it('an unknown ref, or a folder outside git, is an error', async () => {
+    const dir = await repo({ 'main.tf': DB_TF });
+    expect((await scanError(dir, { base: 'no-such-branch' })).message).toContain('--base no-such-branch: git cannot resolve it');
+    const outside = await mkdtemp(join(tmpdir(), 'tfguard-nogit-'));
+    try {
+      expect((await scanError(outside, { base: 'HEAD' })).message).toContain('not in a git repository');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the built CLI', () => {
+  it('scan on the incident exits 1 and says where', () => {
+    const run = tfguard(['scan', 'fixtures/incident/src']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('BLOCK  destroy-provisioner');
+    expect(run.stdout).toContain(`    at main.tf:${lineOf(INCIDENT_TF, 'provisioner "local-exec"')}`);
+    expect(run.stdout).toContain('BLOCKED:');
+    expect(run.stdout).not.toContain('\u001b');
+  });
+
+  it('DIR defaults to the current directory; --format json prints one object', () => {
+    const run = tfguard(['scan', '--format', 'json'], INCIDENT_SRC);
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(Object.keys(report)).toEqual(['tool', 'version', 'scan', 'decision', 'findings']);
+    expect(report).toMatchObject({ tool: 'tfguard', version: '0.1.0', scan: { dir: '.', base: null }, decision: 'block' });
+    expect(Object.keys(report.findings[0])).toEqual(['rule', 'severity', 'message', 'file', 'line', 'addresses']);
+  });
+
+  it('auto-approve in a workflow blocks; --fail-on never exits 0; --output writes the report', async () => {
+    const dir = await tree({ '.github/workflows/deploy.yml': 'jobs:\n  a:\n    steps:\n      - run: terraform apply -auto-approve\n' });
+    const run = tfguard(['scan', dir]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain('BLOCK  auto-approve');
+    expect(run.stdout).toContain('    at .github/workflows/deploy.yml:4');
+    expect(tfguard(['scan', dir, '--fail-on', 'never']).code).toBe(0);
+    const out = join(dir, 'report.json');
+    const toFile = tfguard(['scan', dir, '--format', 'json', '--output', out]);
+    expect(toFile.code).toBe(1);
+    expect(toFile.stdout).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8')).findings[0]).toMatchObject({ rule: 'auto-approve', line: 4 });
+  });
+
+  it('a clean tree passes', async () => {
+    const dir = await tree({ 'main.tf': 'resource "terraform_data" "a" {}\n', 'deploy.sh': '#!/bin/sh\nnpx tfguard apply\n' });
+    const run = tfguard(['scan', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('PASS: no rule fired.');
+  });
+
+  it('--base HEAD in a real repository blocks on a removed prevent_destroy', async () => {
+    const dir = await repo({ 'main.tf': DB_TF });
+    await writeFile(join(dir, 'main.tf'), DB_TF.replace('prevent_destroy = true', 'prevent_destroy = false'));
+    const run = tfguard(['scan', '--base', 'HEAD'], dir);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain('BLOCK  prevent-destroy-removed');
+    expect(run.stdout).toContain('    at main.tf:1');
+    const json = JSON.parse(tfguard(['scan', dir, '--base', 'HEAD', '--format', 'json']).stdout);
+    expect(json.scan).toEqual({ dir, base: 'HEAD' });
+    expect(json.findings.map((f: any) => f.addresses)).toEqual([['terraform_data.db']]);
+  });
+
+  it('errors exit 2 with one line: unknown ref, outside git, broken .tf, not a directory', async () => {
+    const dir = await repo({ 'main.tf': DB_TF });
+    expectOneLineError(tfguard(['scan', dir, '--base', 'nope']), '--base nope', 'cannot resolve');
+    const outside = await mkdtemp(join(tmpdir(), 'tfguard-nogit-'));
+    try {
+      expectOneLineError(tfguard(['scan', outside, '--base', 'HEAD']), 'not in a git repository');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+    const broken = await tree({ 'stack/main.tf': 'resource "terraform_data" "a" {\n  input = \n}\n' });
+    expectOneLineError(tfguard(['scan', broken]), 'stack/main.tf: cannot parse');
+    expectOneLineError(tfguard(['scan', join(INCIDENT_SRC, 'main.tf')]), 'not a directory');
+    expect(tfguard(['scan', dir, '--format', 'xml']).code).toBe(2);
+  });
+});
