@@ -127,6 +127,18 @@ describe('check on the incident', () => {
     expect(run.stdout).not.toMatch(ANSI);
   });
 
+  it('with the sources, shows for each control plane the exact reset command and why it is replaced', () => {
+    const run = tfguard(['check', INCIDENT, '--dir', 'fixtures/incident/src']);
+    expect(run.code, run.stderr).toBe(1);
+    for (const [key, ip] of [['powder', '191'], ['fresh', '192'], ['storm', '193']]) {
+      expect(run.stdout).toContain(`Destroying terraform_data.cp_reset_on_destroy["${key}"] runs its destroy-time local-exec provisioner (main.tf:38)`);
+      expect(run.stdout).toContain(`\`talosctl reset --nodes 192.168.111.${ip} --graceful=false --reboot\` — DESTRUCTIVE`);
+      expect(run.stdout).toContain(
+        `because it references terraform_data.machine_config["${key}"], which changes input.node: 192.168.111.${ip} → ${key}.homelab.lan`,
+      );
+    }
+  });
+
   it('--format json prints one object following the DESIGN.md contract', () => {
     const run = tfguard(['check', INCIDENT, '--dir', 'fixtures/incident/src', '--format', 'json']);
     expect(run.code, run.stderr).toBe(1);
