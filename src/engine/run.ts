@@ -23,6 +23,8 @@ export interface RunInput {
   /** Today as YYYY-MM-DD (UTC), for waiver expiry. */
   today: string;
   sources?: SourcesState;
+  /** `--expect` globs (tfguard apply). */
+  expect?: readonly string[];
 }
 
 export function decide(findings: readonly { severity: Severity }[]): Decision {
@@ -33,14 +35,14 @@ export function decide(findings: readonly { severity: Severity }[]): Decision {
 
 const SEVERITY_ORDER: Record<Severity, number> = { block: 0, warn: 1 };
 
-export function runRules({ plan, config, rules, today, sources = { status: 'not-read' } }: RunInput): RunResult {
+export function runRules({ plan, config, rules, today, sources = { status: 'not-read' }, expect = [] }: RunInput): RunResult {
   const byAddress = new Map(plan.changes.filter((c) => !c.deposed).map((c) => [c.address, c]));
   const all: Finding[] = [];
   for (const rule of rules) {
     const setting = config.rules.get(rule.meta.id);
     if (setting?.severity === 'off') continue;
     const options = setting?.options ?? rule.meta.options.parse({});
-    for (const hit of rule.check({ plan, options, protect: config.protect, sources })) {
+    for (const hit of rule.check({ plan, options, protect: config.protect, sources, expect })) {
       if (hit.addresses.length === 0) throw new Error(`rule ${rule.meta.id} reported a finding without addresses`);
       all.push({
         rule: rule.meta.id,
@@ -56,6 +58,7 @@ export function runRules({ plan, config, rules, today, sources = { status: 'not-
         }),
         ...(hit.location ? { location: hit.location } : {}),
         ...(hit.commands ? { commands: hit.commands } : {}),
+        ...(hit.suggestions ? { suggestions: hit.suggestions } : {}),
       });
     }
   }

@@ -35,6 +35,8 @@ export interface RuleContext<Options> {
   /** `protect` globs of the config. */
   protect: readonly string[];
   sources: SourcesState;
+  /** `--expect` globs of `tfguard apply`: the declared scope of the change (empty: none declared). */
+  expect: readonly string[];
 }
 
 /** The command a provisioner will run, rendered from the instance's prior values (sensitive parts masked). */
@@ -59,6 +61,8 @@ export interface Hit {
   location?: { file: string; line: number };
   /** Commands that will run, for provisioner findings. */
   commands?: RenderedProvisioner[];
+  /** What to do instead, e.g. the `-target` commands that apply one group member at a time. */
+  suggestions?: string[];
 }
 
 export interface Rule<O extends z.ZodObject = z.ZodObject> {
@@ -90,4 +94,5 @@ export interface Finding {
   details: InstanceDetail[];
   location?: { file: string; line: number };
   commands?: RenderedProvisioner[];
+  suggestions?: string[];
 }

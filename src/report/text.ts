@@ -26,6 +26,10 @@ function findingBlock(f: ReportFinding, s: Style): string[] {
   for (const a of bare.slice(0, Math.max(0, MAX_ADDRESSES - f.details.length))) lines.push(`    - ${a}`);
   const hidden = f.addresses.length - Math.min(f.addresses.length, MAX_ADDRESSES);
   if (hidden > 0) lines.push(s.dim(`    … and ${hidden} more (--format json lists them all)`));
+  if (f.suggestions && f.suggestions.length > 0) {
+    lines.push('  Instead:');
+    for (const x of f.suggestions) lines.push(`    ${x}`);
+  }
   lines.push(s.dim(`  docs: ${f.docs}`));
   return lines;
 }
