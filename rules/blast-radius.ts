@@ -4,6 +4,21 @@ import { destroyedByGroup, instancesByGroup, listShort } from '../src/engine/ins
 import { ALL_STATEFUL_TYPES } from '../src/engine/stateful-types.js';
 import { defineRule, type Severity } from '../src/engine/types.js';
 
+/** At most this many `-target` commands are suggested; the rest are counted. */
+const MAX_SUGGESTIONS = 20;
+
+/** Quotes a word for POSIX shells: single quotes, a single quote inside written as `'\''`. */
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The staged alternative: apply one group member at a time, one `terraform apply -target` per address. */
+function stagedApply(addresses: readonly string[]): string[] {
+  const lines = addresses.slice(0, MAX_SUGGESTIONS).map((a) => `terraform apply -target=${shellQuote(a)}`);
+  if (addresses.length > MAX_SUGGESTIONS) lines.push(`… and ${addresses.length - MAX_SUGGESTIONS} more`);
+  return lines;
+}
+
 const NODE_GLOBS = [
   '*node*', '*control_plane*', '*controlplane*', '*master*', '*worker*', '*etcd*', '*server*',
   '*instance*', '*vm*', '*machine*', '*host*', '*cluster*',
@@ -56,6 +71,7 @@ export default defineRule({
           (reasons.length > 0 ? `; ${reasons.join('; ')}.` : '.'),
         addresses: destroyed.map((c) => c.address),
         severity,
+        suggestions: stagedApply(destroyed.map((c) => c.address)),
       });
     }
     return hits;

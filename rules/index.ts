@@ -8,6 +8,7 @@ import protectedResource from './protected-resource.js';
 import providerDestroyHook from './provider-destroy-hook.js';
 import resetOnDestroyReplaced from './reset-on-destroy-replaced.js';
 import statefulDestroy from './stateful-destroy.js';
+import unexpectedChange from './unexpected-change.js';
 
 export const RULES: readonly Rule[] = [
   blastRadius,
@@ -18,4 +19,5 @@ export const RULES: readonly Rule[] = [
   providerDestroyHook,
   resetOnDestroyReplaced,
   statefulDestroy,
+  unexpectedChange,
 ] as unknown as readonly Rule[];

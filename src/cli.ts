@@ -7,6 +7,13 @@ import { TfguardError } from './errors.js';
 import { VERSION } from './version.js';
 
 let exitCode = 0;
+let argvSeen: string[] = [];
+
+/** The raw arguments after the command name: `apply` parses its own, terraform's single-dash ones included. */
+function rawArgsAfter(command: string): string[] {
+  const at = argvSeen.indexOf(command, 2);
+  return at < 0 ? [] : argvSeen.slice(at + 1);
+}
 
 function buildProgram(): Command {
   const program = new Command('tfguard')
@@ -49,6 +56,36 @@ function buildProgram(): Command {
     });
 
   program
+    .command('apply')
+    .description(
+      'plan, review, confirm and apply exactly the reviewed plan, in place of `terraform apply`\n' +
+        'tfguard options: --dir DIR, --config FILE, --format text|json, --terraform-bin PATH, --audit-log FILE,\n' +
+        '  --allow RULE[=ADDRESS_GLOB] --reason TEXT, --expect ADDRESS_GLOB (repeatable), --no-color,\n' +
+        '  -auto-approve; every other option goes to `terraform plan` (-var, -target, -replace, -destroy, -chdir, ...)',
+    )
+    .argument('[args...]', 'tfguard and terraform options, and optionally a saved PLANFILE')
+    .helpOption('--help', 'show help')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_args: string[], _opts, cmd: Command) => {
+      const { apply } = await import('./commands/apply.js');
+      exitCode = await apply(rawArgsAfter(cmd.name()));
+    });
+
+  program
+    .command('log')
+    .description('print the audit log of tfguard apply, newest first')
+    .option('--dir <dir>', 'root module whose .tfguard/audit.jsonl is read', '.')
+    .option('--audit-log <file>', 'another audit log file')
+    .option('-n, --limit <n>', 'show the newest N entries')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--no-color', 'no ANSI colors')
+    .action(async (opts) => {
+      const { printLog } = await import('./commands/log.js');
+      exitCode = await printLog(opts);
+    });
+
+  program
     .command('rules')
     .description('list every rule with its default severity')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -65,6 +102,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
+  argvSeen = argv;
   try {
     await buildProgram().parseAsync(argv);
     return exitCode;

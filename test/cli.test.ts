@@ -22,6 +22,7 @@ const RULE_IDS = [
   'provider-destroy-hook',
   'reset-on-destroy-replaced',
   'stateful-destroy',
+  'unexpected-change',
 ];
 
 const plan = (name: string) => `fixtures/${name}/plan.json`;
@@ -495,7 +496,7 @@ describe('secrets', () => {
 });
 
 describe('rules, --version, colors', () => {
-  it('tfguard rules lists all 8 rules', () => {
+  it('tfguard rules lists all 9 rules', () => {
     const run = tfguard(['rules']);
     expect(run.code, run.stderr).toBe(0);
     const ids = run.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);

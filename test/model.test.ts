@@ -13,6 +13,7 @@ import {
   parseAddress,
   resourceAddress,
 } from '../src/plan/address.js';
+import { addressMatcher } from '../src/engine/glob.js';
 import { planFromJson } from '../src/plan/load.js';
 import { isDestructive, type Plan, type ResourceChange } from '../src/plan/model.js';
 import {
@@ -469,5 +470,17 @@ describe('values.ts', () => {
     expect(formatPath(['triggers_replace', 'node'])).toBe('triggers_replace.node');
     expect(formatPath(['tags', 'a.b'])).toBe('tags["a.b"]');
     expect(formatPath(['disk', 0, 'size'])).toBe('disk[0].size');
+  });
+});
+
+describe('address globs mix wildcards and quoted keys', () => {
+  it.each([
+    ['talos_*["pearl"]', 'talos_machine_configuration_apply.worker["pearl"]', true],
+    ['module.database["eu"].*', 'module.database["eu"].aws_db_instance.main', true],
+    ['module.database["eu"].*', 'module.database[eu].aws_db_instance.main', false],
+    ['aws_instance.web["a"]', 'aws_instance.web[a]', false],
+    ['aws_instance.web["a"]', 'aws_instance.web["a"]', true],
+  ])('%s on %s: %s', (glob, address, expected) => {
+    expect(addressMatcher([glob])(address)).toBe(expected);
   });
 });

@@ -13,6 +13,7 @@ export function resolveConfig(raw: unknown, rules: readonly Rule[], source = '.t
     rules: new Map(),
     protect: data.protect ?? [],
     waivers: data.waivers ?? [],
+    ...(data.audit ? { auditLog: data.audit.log } : {}),
   };
   for (const rule of rules) {
     const entry = data.rules?.[rule.meta.id] as string | Record<string, unknown> | undefined;

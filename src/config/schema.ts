@@ -28,6 +28,7 @@ export function configSchema(rules: readonly Rule[]) {
     rules: z.strictObject(ruleEntries).optional(),
     protect: z.array(z.string().min(1)).optional(),
     waivers: z.array(waiverSchema(ids)).optional(),
+    audit: z.strictObject({ log: z.string().min(1) }).optional(),
   });
 }
 
@@ -44,4 +45,6 @@ export interface Config {
   rules: Map<string, { severity?: z.infer<typeof SeveritySetting>; options: Record<string, unknown> }>;
   protect: string[];
   waivers: Waiver[];
+  /** `audit.log`: where `tfguard apply` appends its audit log, relative to the root module. */
+  auditLog?: string;
 }

@@ -20,7 +20,8 @@ export function nameMatcher(patterns: readonly string[]): Matcher {
   const key = JSON.stringify(patterns);
   let match = compiled.get(key);
   if (!match) {
-    match = picomatch([...patterns], OPTIONS);
+    // picomatch reads `"` as quoting and drops it; escaped, it is the literal character of `["key"]`.
+    match = picomatch(patterns.map((p) => p.replaceAll('"', '\\"')), OPTIONS);
     compiled.set(key, match);
   }
   return match;

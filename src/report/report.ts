@@ -19,6 +19,8 @@ export interface Report {
   findings: ReportFinding[];
   waived: (ReportFinding & { waiver: Waiver })[];
   expired_waivers: (Waiver & { matched: number })[];
+  /** Findings overridden for one run by `tfguard apply --allow` (present only there). */
+  overridden?: (ReportFinding & { override: { rule: string; address: string | null; reason: string } })[];
   config: string | null;
 }
 
@@ -27,7 +29,13 @@ export function ruleDocs(id: string): string {
   return `README.md#${id}`;
 }
 
-export function buildReport(opts: { source: string; plan: Plan; result: RunResult; config?: string | undefined }): Report {
+export function buildReport(opts: {
+  source: string;
+  plan: Plan;
+  result: RunResult;
+  config?: string | undefined;
+  overridden?: (Finding & { override: { rule: string; address: string | null; reason: string } })[];
+}): Report {
   const { plan, result } = opts;
   const withDocs = <F extends Finding>(f: F) => ({ ...f, docs: ruleDocs(f.rule) });
   return {
@@ -39,6 +47,7 @@ export function buildReport(opts: { source: string; plan: Plan; result: RunResul
     findings: result.findings.map(withDocs),
     waived: result.waived.map(withDocs),
     expired_waivers: result.expiredWaivers,
+    ...(opts.overridden ? { overridden: opts.overridden.map(withDocs) } : {}),
     config: opts.config ?? null,
   };
 }

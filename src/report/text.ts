@@ -66,6 +66,13 @@ export function formatText(report: Report, opts: { color?: boolean } = {}): stri
     }
     lines.push('');
   }
+  if (report.overridden && report.overridden.length > 0) {
+    lines.push(s.yellow(`Overridden for this run (${report.overridden.length}):`));
+    for (const o of report.overridden) {
+      lines.push(s.yellow(`  ${o.rule} on ${o.addresses.length} address(es) by --allow ${o.override.rule}${o.override.address ? `=${o.override.address}` : ''}: ${o.override.reason}`));
+    }
+    lines.push('');
+  }
   for (const e of report.expired_waivers) {
     lines.push(s.yellow(`Expired waiver: ${e.rule} "${e.address}" expired ${e.expires} and no longer waives (${e.reason}).`));
   }

@@ -51,3 +51,25 @@ export async function runTerraform(args: string[], opts: BinaryChoice & { cwd?: 
     `no ${bins.join(' or ')} binary found (set --terraform-bin or TFGUARD_TERRAFORM_BIN)`,
   );
 }
+
+/** The first candidate binary that runs, with its version (`<bin> version -json`). */
+export async function resolveTerraform(opts: BinaryChoice & { cwd?: string }): Promise<{ bin: string; version: string | null }> {
+  const bins = candidates(opts);
+  for (const bin of bins) {
+    try {
+      const result = await execa(bin, ['version', '-json'], { cwd: opts.cwd, stdin: 'ignore', reject: false, env: { CHECKPOINT_DISABLE: '1' } });
+      if (result.failed && isMissing(result)) continue;
+      let version: string | null = null;
+      try {
+        version = (JSON.parse(String(result.stdout)) as { terraform_version?: string }).terraform_version ?? null;
+      } catch {
+        version = null;
+      }
+      return { bin, version };
+    } catch (error) {
+      if (isMissing(error)) continue;
+      throw error;
+    }
+  }
+  throw new TerraformError(`no ${bins.join(' or ')} binary found (set --terraform-bin or TFGUARD_TERRAFORM_BIN)`);
+}

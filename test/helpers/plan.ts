@@ -82,9 +82,9 @@ export function makePlan(spec: PlanSpec): Plan {
   return planFromJson('inline.json', planJson(spec));
 }
 
-/** Runs the rules with an optional .tfguard.json body. */
-export function check(plan: Plan, config: unknown = {}, today = '2026-11-21'): RunResult {
-  return runRules({ plan, config: resolveConfig(config, RULES), rules: RULES, today });
+/** Runs the rules with an optional .tfguard.json body and optional `--expect` globs (tfguard apply). */
+export function check(plan: Plan, config: unknown = {}, today = '2026-11-21', expect: readonly string[] = []): RunResult {
+  return runRules({ plan, config: resolveConfig(config, RULES), rules: RULES, today, expect });
 }
 
 /** Findings of one rule. */

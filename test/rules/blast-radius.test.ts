@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { check, findingsOf, fixturePlan, makePlan } from '../helpers/plan.js';
 
@@ -73,5 +74,41 @@ describe('blast-radius', () => {
   it('fires on the real targeted plan, whose changes list fewer instances than the group', () => {
     const [f] = findingsOf(check(fixturePlan('targeted')), 'blast-radius');
     expect(f?.message).toMatch(/2 of 3/);
+  });
+
+  describe('suggestions: the staged alternative', () => {
+    it('lists one -target apply per destroyed instance of the incident, and nothing else', () => {
+      const [f] = findingsOf(check(fixturePlan('incident')), 'blast-radius');
+      expect(f?.suggestions).toEqual([
+        `terraform apply -target='terraform_data.cp_reset_on_destroy["fresh"]'`,
+        `terraform apply -target='terraform_data.cp_reset_on_destroy["powder"]'`,
+        `terraform apply -target='terraform_data.cp_reset_on_destroy["storm"]'`,
+      ]);
+    });
+
+    it('quotes an address with a single quote in its key for POSIX shells', () => {
+      const all = [`aws_instance.web["o'brien"]`, `aws_instance.web["it's a $HOME \\"x\\""]`];
+      const [f] = findingsOf(check(makePlan({ changes: all.map(replace), prior: all })), 'blast-radius');
+      expect(f?.suggestions?.[0]).toBe(`terraform apply -target='aws_instance.web["o'\\''brien"]'`);
+      // A real shell turns each line back into exactly -target=<address>.
+      for (const [i, line] of (f?.suggestions ?? []).entries()) {
+        const args = execFileSync('sh', ['-c', `set -- ${line}; printf '%s' "$3"`], { encoding: 'utf8' });
+        expect(args).toBe(`-target=${all[i]}`);
+      }
+    });
+
+    it('caps the list at 20 commands and counts the rest', () => {
+      const all = Array.from({ length: 30 }, (_, i) => `aws_instance.node[${i}]`);
+      const [f] = findingsOf(check(makePlan({ changes: all.map(replace), prior: all })), 'blast-radius');
+      expect(f?.addresses).toHaveLength(30);
+      expect(f?.suggestions).toHaveLength(21);
+      expect(f?.suggestions?.slice(0, 20)).toEqual(all.slice(0, 20).map((a) => `terraform apply -target='${a}'`));
+      expect(f?.suggestions?.[20]).toBe('… and 10 more');
+    });
+
+    it('has no suggestions when the rule stays quiet', () => {
+      const plan = makePlan({ changes: [replace('aws_instance.web[0]')], prior: ['aws_instance.web[0]', 'aws_instance.web[1]'] });
+      expect(check(plan).findings.some((f) => f.suggestions)).toBe(false);
+    });
   });
 });

@@ -1,0 +1,132 @@
+/**
+ * `tfguard apply [tfguard options] [terraform options] [PLANFILE]`. tfguard's own options are `--long` ones;
+ * every other option goes to `terraform plan` unchanged, in order. `-chdir=DIR` becomes the working directory
+ * of every terraform run. The three spellings of auto-approve are tfguard's to judge, never Terraform's.
+ */
+import { UsageError } from '../errors.js';
+
+export interface Allow {
+  rule: string;
+  /** Address glob; undefined allows every finding of the rule. */
+  address?: string;
+}
+
+export interface ApplyArgs {
+  dir?: string;
+  config?: string;
+  format: string;
+  terraformBin?: string;
+  color?: boolean;
+  auditLog?: string;
+  autoApprove: boolean;
+  allow: Allow[];
+  reason?: string;
+  expect: string[];
+  /** Options for `terraform plan`, as given. */
+  planArgs: string[];
+  /** From `-chdir=DIR`. */
+  chdir?: string;
+  /** A saved plan to review and apply instead of planning. */
+  planFile?: string;
+}
+
+/** tfguard options that take a value. */
+const VALUED = new Set(['--dir', '--config', '--format', '--terraform-bin', '--audit-log', '--allow', '--reason', '--expect']);
+/** terraform plan options whose value may follow as the next argument. */
+const TF_VALUED = new Set(['-var', '-var-file', '-target', '-replace', '-parallelism', '-lock-timeout', '-state', '-out', '-generate-config-out']);
+
+function autoApproveValue(arg: string): boolean | undefined {
+  const m = /^--?auto-approve(?:=(.*))?$/.exec(arg);
+  if (!m) return undefined;
+  if (m[1] === undefined || m[1] === 'true') return true;
+  if (m[1] === 'false') return false;
+  throw new UsageError(`${arg}: auto-approve takes true or false`);
+}
+
+function parseAllow(value: string): Allow {
+  const eq = value.indexOf('=');
+  if (eq < 0) return { rule: value };
+  const address = value.slice(eq + 1);
+  if (!address) throw new UsageError(`--allow ${value}: give an address glob after =, or none`);
+  return { rule: value.slice(0, eq), address };
+}
+
+export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
+  const out: ApplyArgs = { format: 'text', autoApprove: false, allow: [], expect: [], planArgs: [] };
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const approve = autoApproveValue(arg);
+    if (approve !== undefined) {
+      out.autoApprove = approve;
+      continue;
+    }
+    if (arg.startsWith('--')) {
+      const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+      if (name === '--no-color') {
+        out.color = false;
+        continue;
+      }
+      if (!VALUED.has(name!)) throw new UsageError(`apply: unknown option ${name} (terraform options take one dash: -var, -target, ...)`);
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UsageError(`apply: ${name} needs a value`);
+      switch (name) {
+        case '--dir': out.dir = value; break;
+        case '--config': out.config = value; break;
+        case '--format': out.format = value; break;
+        case '--terraform-bin': out.terraformBin = value; break;
+        case '--audit-log': out.auditLog = value; break;
+        case '--allow': out.allow.push(parseAllow(value)); break;
+        case '--reason': out.reason = value; break;
+        case '--expect': out.expect.push(value); break;
+      }
+      continue;
+    }
+    if (arg.startsWith('-chdir=')) {
+      out.chdir = arg.slice('-chdir='.length);
+      continue;
+    }
+    if (arg === '-out' || arg.startsWith('-out=')) throw new UsageError('apply: -out is tfguard\'s to choose (it plans to a private temp file)');
+    if (arg.startsWith('-')) {
+      out.planArgs.push(arg);
+      if (TF_VALUED.has(arg) && argv[i + 1] !== undefined) out.planArgs.push(argv[++i]!);
+      continue;
+    }
+    positionals.push(arg);
+  }
+  if (positionals.length > 1) throw new UsageError(`apply: one saved plan at most, got ${positionals.join(' ')}`);
+  if (positionals[0] !== undefined) {
+    out.planFile = positionals[0];
+    if (out.planArgs.length > 0) throw new UsageError(`apply: plan options (${out.planArgs.join(' ')}) cannot change a saved plan`);
+  }
+  if (out.allow.length > 0 && !out.reason?.trim()) throw new UsageError('apply: --allow needs --reason TEXT (it is recorded in the audit log)');
+  if (out.reason !== undefined && out.allow.length === 0) throw new UsageError('apply: --reason goes with --allow RULE[=ADDRESS_GLOB]');
+  return out;
+}
+
+/** The plan options that `terraform apply PLANFILE` also takes (it refuses -var, -target and the like). */
+export function applyOptions(planArgs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < planArgs.length; i++) {
+    const arg = planArgs[i]!;
+    if (/^-(lock|lock-timeout|parallelism)=/.test(arg) || arg === '-no-color' || arg === '-compact-warnings' || arg === '-lock') {
+      out.push(arg);
+    } else if ((arg === '-lock-timeout' || arg === '-parallelism') && planArgs[i + 1] !== undefined) {
+      out.push(arg, planArgs[++i]!);
+    }
+  }
+  return out;
+}
+
+/** The arguments as the audit log keeps them: `-var` values hidden (they may be secrets). */
+export function auditArgs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const inline = /^(-var=)([^=]+)=.*$/s.exec(arg);
+    if (inline) out.push(`${inline[1]}${inline[2]}=(hidden)`);
+    else if (arg === '-var' && argv[i + 1] !== undefined) out.push(arg, argv[++i]!.replace(/=.*$/s, '=(hidden)'));
+    else out.push(arg);
+  }
+  return out;
+}

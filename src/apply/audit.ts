@@ -1,0 +1,81 @@
+/**
+ * The audit log: one JSON line per `tfguard apply`, appended (never truncated) to `.tfguard/audit.jsonl` in the
+ * root module or the configured path. It is opened before anything is applied: a log that cannot be written
+ * refuses the apply. No sensitive values: findings keep rule, severity and addresses, not messages.
+ */
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Summary } from '../engine/summary.js';
+import { InputError } from '../errors.js';
+
+export const DEFAULT_AUDIT_LOG = join('.tfguard', 'audit.jsonl');
+
+export type AuditDecision = 'refused' | 'declined' | 'applied' | 'failed';
+
+export interface AuditRecord {
+  time: string;
+  user: string;
+  host: string;
+  cwd: string;
+  dir: string;
+  terraform: { bin: string | null; version: string | null };
+  args: string[];
+  plan: { file: string | null; sha256: string | null; format_version: string | null };
+  summary: Summary | null;
+  findings: { rule: string; severity: string; addresses: string[] }[];
+  waived: { rule: string; addresses: string[]; address: string; reason: string; expires: string }[];
+  overrides: { rule: string; address: string | null; reason: string; addresses: string[] }[];
+  expect: string[];
+  decision: AuditDecision;
+  why: string;
+  terraform_exit_code: number | null;
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+}
+
+export function auditIdentity(): Pick<AuditRecord, 'time' | 'user' | 'host' | 'cwd'> {
+  return { time: new Date().toISOString(), user: currentUser(), host: hostname(), cwd: process.cwd() };
+}
+
+export function auditPath(dir: string, configured?: string): string {
+  return resolve(dir, configured ?? DEFAULT_AUDIT_LOG);
+}
+
+export class AuditLog {
+  private constructor(
+    readonly path: string,
+    private handle: FileHandle | undefined,
+  ) {}
+
+  /** Opens the log for appending, creating its folder; any failure is an InputError (the apply is refused). */
+  static async open(path: string): Promise<AuditLog> {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      return new AuditLog(path, await open(path, 'a', 0o600));
+    } catch (error) {
+      throw new InputError(`${path}: cannot write the audit log, so nothing is applied (${(error as Error).message})`);
+    }
+  }
+
+  async append(record: AuditRecord): Promise<void> {
+    if (!this.handle) throw new Error('audit log already closed');
+    try {
+      await this.handle.appendFile(`${JSON.stringify(record)}\n`);
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * `tfguard apply`: plan to a private temp file (or take a saved plan), review it with every rule, decide —
+ * refuse, ask a person, or apply — and apply exactly the reviewed plan (its sha256 is checked right before).
+ * Every run appends one line to the audit log; a log that cannot be written refuses the apply. The temp plan
+ * holds secrets and is removed on every path.
+ */
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { RULES } from '../../rules/index.js';
+import { applyOptions, auditArgs, parseApplyArgs, type ApplyArgs } from '../apply/args.js';
+import { AuditLog, auditIdentity, auditPath, type AuditDecision, type AuditRecord } from '../apply/audit.js';
+import { decideApply } from '../apply/decide.js';
+import { applyOverrides, type OverriddenFinding } from '../apply/overrides.js';
+import { ask } from '../apply/prompt.js';
+import { destroyedChanges } from '../engine/instances.js';
+import { summarize } from '../engine/summary.js';
+import { loadConfig } from '../config/load.js';
+import { InputError } from '../errors.js';
+import { buildReport, type Report } from '../report/report.js';
+import { resolveTerraform } from '../terraform/binary.js';
+import { streamTerraform } from '../terraform/stream.js';
+import { checkFormat, writeReport } from './output.js';
+import { review } from './review.js';
+
+async function sha256(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
+}
+
+/** Removes the private temp dir on every way out, Ctrl-C and crashes included. */
+function tempPlanDir(dir: string): () => void {
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
+  return () => {
+    process.off('exit', remove);
+    remove();
+  };
+}
+
+interface Context {
+  args: ApplyArgs;
+  argv: readonly string[];
+  dir: string;
+  record: AuditRecord;
+  log?: AuditLog;
+}
+
+function say(text: string): void {
+  process.stderr.write(`tfguard: ${text}\n`);
+}
+
+async function finish(ctx: Context, decision: AuditDecision, why: string, code: number, tfExit: number | null = null): Promise<number> {
+  ctx.record.decision = decision;
+  ctx.record.why = why;
+  ctx.record.terraform_exit_code = tfExit;
+  if (ctx.log) {
+    try {
+      await ctx.log.append(ctx.record);
+    } catch (error) {
+      say(`${decision}, but the audit log could not be written: ${(error as Error).message}`);
+      return code === 0 ? 2 : code;
+    }
+  }
+  return code;
+}
+
+function recordReview(record: AuditRecord, report: Report, overridden: OverriddenFinding[]): void {
+  record.summary = report.summary;
+  record.findings = report.findings.map((f) => ({ rule: f.rule, severity: f.severity, addresses: f.addresses }));
+  record.waived = report.waived.map((w) => ({ rule: w.rule, addresses: w.addresses, address: w.waiver.address, reason: w.waiver.reason, expires: w.waiver.expires }));
+  record.overrides = overridden.map((o) => ({ rule: o.override.rule, address: o.override.address, reason: o.override.reason, addresses: o.addresses }));
+}
+
+export async function apply(argv: readonly string[]): Promise<number> {
+  const args = parseApplyArgs(argv);
+  checkFormat(args.format);
+  const workdir = resolve(args.chdir ?? '.');
+  const dir = resolve(args.dir ?? workdir);
+  const config = await loadConfig({ dir, file: args.config, rules: RULES });
+  const record: AuditRecord = {
+    ...auditIdentity(),
+    dir,
+    terraform: { bin: null, version: null },
+    args: auditArgs(argv),
+    plan: { file: null, sha256: null, format_version: null },
+    summary: null,
+    findings: [],
+    waived: [],
+    overrides: [],
+    expect: args.expect,
+    decision: 'refused',
+    why: '',
+    terraform_exit_code: null,
+  };
+  const ctx: Context = { args, argv, dir, record };
+  ctx.log = await AuditLog.open(auditPath(dir, args.auditLog ?? config.auditLog));
+  try {
+    return await run(ctx, workdir);
+  } catch (error) {
+    await finish(ctx, 'failed', `error: ${(error as Error).message}`, 2);
+    throw error;
+  } finally {
+    await ctx.log.close();
+  }
+}
+
+async function run(ctx: Context, workdir: string): Promise<number> {
+  const { args, record } = ctx;
+  const terraform = await resolveTerraform({ flag: args.terraformBin, cwd: workdir });
+  record.terraform = { bin: terraform.bin, version: terraform.version };
+
+  let planFile: string;
+  let cleanup = () => {};
+  if (args.planFile) {
+    planFile = resolve(args.planFile);
+  } else {
+    const tmp = await mkdtemp(join(tmpdir(), 'tfguard-plan-'));
+    cleanup = tempPlanDir(tmp);
+    planFile = join(tmp, 'reviewed.tfplan');
+  }
+  try {
+    record.plan.file = args.planFile ? planFile : '(private temp file)';
+    if (!args.planFile) {
+      const code = await streamTerraform(terraform.bin, ['plan', `-out=${planFile}`, ...args.planArgs], { cwd: workdir });
+      if (code !== 0) return await finish(ctx, 'failed', `terraform plan exited ${code}`, code === 1 ? 2 : code, code);
+    }
+    const hash = await sha256(planFile).catch((error: Error) => {
+      throw new InputError(`${args.planFile ?? planFile}: cannot read the plan (${error.message})`);
+    });
+    record.plan.sha256 = hash;
+
+    const reviewed = await review({
+      source: planFile,
+      dir: ctx.dir,
+      configFile: args.config,
+      terraformBin: terraform.bin,
+      terraformCwd: workdir,
+      expect: args.expect,
+    });
+    record.plan.format_version = reviewed.plan.formatVersion;
+    const { result, overridden } = applyOverrides(reviewed.result, args.allow, args.reason, RULES.map((r) => r.meta.id));
+    const report = buildReport({
+      source: args.planFile ?? 'the new plan',
+      plan: reviewed.plan,
+      result,
+      config: reviewed.config.source,
+      ...(args.allow.length > 0 ? { overridden } : {}),
+    });
+    recordReview(record, report, overridden);
+    await writeReport(report, reviewed.plan.secrets, { format: args.format, color: args.color });
+
+    const interactive = process.stdin.isTTY === true;
+    const decision = decideApply({
+      findings: report.findings,
+      destroyed: destroyedChanges(reviewed.plan).length,
+      autoApprove: args.autoApprove,
+      interactive,
+    });
+    if (decision.action === 'refuse') {
+      say(`refused: ${decision.why}`);
+      return await finish(ctx, 'refused', decision.why, 1);
+    }
+    if (decision.action === 'ask') {
+      const yes = await ask(decision.question, decision.phrase);
+      if (!yes) {
+        say('declined: nothing was applied.');
+        return await finish(ctx, 'declined', `the answer was not "${decision.phrase}"`, 1);
+      }
+    }
+
+    if ((await sha256(planFile)) !== hash) {
+      const why = 'the plan file changed after it was reviewed; nothing was applied';
+      say(`refused: ${why}.`);
+      return await finish(ctx, 'refused', why, 1);
+    }
+    const code = await streamTerraform(terraform.bin, ['apply', '-input=false', ...applyOptions(args.planArgs), planFile], { cwd: workdir });
+    const reviewedSummary = summarize(reviewed.plan);
+    const why = `${reviewedSummary.create + reviewedSummary.replace} to add, ${reviewedSummary.update} to change, ${reviewedSummary.delete + reviewedSummary.replace} to destroy`;
+    return await finish(ctx, code === 0 ? 'applied' : 'failed', code === 0 ? why : `terraform apply exited ${code}`, code, code);
+  } finally {
+    cleanup();
+  }
+}

@@ -1,0 +1,81 @@
+/** `tfguard log`: the audit log of `tfguard apply`, newest first, readable. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { RULES } from '../../rules/index.js';
+import type { AuditRecord } from '../apply/audit.js';
+import { auditPath } from '../apply/audit.js';
+import { loadConfig } from '../config/load.js';
+import { summaryLine } from '../engine/summary.js';
+import { InputError, UsageError } from '../errors.js';
+import { makeStyle, wantColor, type Style } from '../report/style.js';
+
+export interface LogOptions {
+  dir?: string;
+  auditLog?: string;
+  limit?: string;
+  format?: string;
+  color?: boolean;
+}
+
+function parseLines(path: string, text: string): AuditRecord[] {
+  const records: AuditRecord[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      records.push(JSON.parse(line) as AuditRecord);
+    } catch {
+      throw new InputError(`${path}:${i + 1}: not a JSON line; the audit log is damaged`);
+    }
+  });
+  return records;
+}
+
+function decisionLabel(decision: string, s: Style): string {
+  const label = decision.padEnd(8);
+  if (decision === 'applied') return s.green(label);
+  if (decision === 'declined') return s.yellow(label);
+  return s.red(label);
+}
+
+function formatRecord(r: AuditRecord, s: Style): string {
+  const tf = r.terraform?.bin ? `${r.terraform.bin} ${r.terraform.version ?? ''}`.trim() : 'terraform ?';
+  const lines = [`${s.bold(r.time)}  ${decisionLabel(r.decision, s)}  ${r.user}@${r.host}  ${r.dir}  (${tf})`];
+  const sha = r.plan?.sha256 ? `plan sha256 ${r.plan.sha256.slice(0, 12)}` : 'no plan';
+  lines.push(`  ${sha}${r.summary ? ` · ${summaryLine(r.summary)}` : ''}`);
+  lines.push(`  args: ${r.args.join(' ') || '(none)'}`);
+  if (r.findings.length > 0) {
+    lines.push(`  findings: ${r.findings.map((f) => `${f.rule} (${f.severity}, ${f.addresses.length})`).join(', ')}`);
+  }
+  for (const o of r.overrides ?? []) lines.push(s.yellow(`  override: ${o.rule}${o.address ? `=${o.address}` : ''}: ${o.reason}`));
+  for (const w of r.waived ?? []) lines.push(s.dim(`  waived: ${w.rule} by "${w.address}": ${w.reason} (until ${w.expires})`));
+  if (r.expect?.length) lines.push(`  expect: ${r.expect.join(', ')}`);
+  const exit = r.terraform_exit_code === null ? '' : ` (terraform exit ${r.terraform_exit_code})`;
+  lines.push(`  ${r.why}${exit}`);
+  return lines.join('\n');
+}
+
+export async function printLog(opts: LogOptions): Promise<number> {
+  const dir = resolve(opts.dir ?? '.');
+  let limit: number | undefined;
+  if (opts.limit !== undefined) {
+    limit = Number(opts.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${opts.limit}: a whole number from 1`);
+  }
+  const configured = opts.auditLog === undefined ? (await loadConfig({ dir, rules: RULES })).auditLog : undefined;
+  const path = auditPath(dir, opts.auditLog ?? configured);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${path}: no audit log yet (tfguard apply writes it)`);
+    throw new InputError(`${path}: cannot read (${(error as Error).message})`);
+  }
+  const records = parseLines(path, text).reverse().slice(0, limit);
+  if (opts.format === 'json') {
+    process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+    return 0;
+  }
+  const s = makeStyle(wantColor({ flag: opts.color, isTTY: process.stdout.isTTY === true, env: process.env }));
+  process.stdout.write(records.length === 0 ? 'The audit log is empty.\n' : `${records.map((r) => formatRecord(r, s)).join('\n\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,39 @@
+/** The review every command shares: config, plan, sources when needed, the rules, and the report. */
+import { RULES } from '../../rules/index.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { runRules, type RunResult } from '../engine/run.js';
+import { loadPlan } from '../plan/load.js';
+import type { Plan } from '../plan/model.js';
+import { readSourcesFor } from './sources.js';
+
+export interface ReviewInput {
+  /** A plan JSON file, a saved plan, or `-`. */
+  source: string;
+  /** Root module: `.tfguard.json` and the `.tf` sources. */
+  dir: string;
+  configFile?: string | undefined;
+  terraformBin?: string | undefined;
+  /** Where `terraform show` runs for a saved plan (default: dir). */
+  terraformCwd?: string | undefined;
+  expect?: readonly string[];
+}
+
+export interface Reviewed {
+  sourceName: string;
+  plan: Plan;
+  config: Config;
+  result: RunResult;
+}
+
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export async function review(input: ReviewInput): Promise<Reviewed> {
+  const config = await loadConfig({ dir: input.dir, file: input.configFile, rules: RULES });
+  const { source, plan } = await loadPlan(input.source, { terraformBin: input.terraformBin, cwd: input.terraformCwd ?? input.dir });
+  const sources = await readSourcesFor(plan, input.dir);
+  const result = runRules({ plan, config, rules: RULES, today: todayUtc(), sources, expect: input.expect ?? [] });
+  return { sourceName: source, plan, config, result };
+}
