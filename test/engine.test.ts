@@ -87,6 +87,11 @@ describe('config schema', () => {
     expect(config.rules.get('mass-destroy')).toEqual({ severity: 'warn', options: { max: 25, fraction: 0.5, minInstances: 4 } });
     expect(config.rules.get('stateful-destroy')?.severity).toBe('off');
   });
+
+  it('takes the audit log path, strictly', () => {
+    expect(resolveConfig({ audit: { log: 'logs/tfguard.jsonl' } }, RULES).auditLog).toBe('logs/tfguard.jsonl');
+    expect(() => resolveConfig({ audit: { file: 'x' } }, RULES)).toThrow('audit');
+  });
 });
 
 describe('summary', () => {

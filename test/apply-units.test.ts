@@ -1,0 +1,128 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { applyOptions, auditArgs, parseApplyArgs } from '../src/apply/args.js';
+import { confirmationPhrase, decideApply } from '../src/apply/decide.js';
+import { applyOverrides } from '../src/apply/overrides.js';
+import { ask } from '../src/apply/prompt.js';
+import { UsageError } from '../src/errors.js';
+import type { ReportFinding } from '../src/report/report.js';
+import { check, fixturePlan } from './helpers/plan.js';
+
+describe('apply arguments', () => {
+  it('splits tfguard options from terraform plan options, in order', () => {
+    const a = parseApplyArgs(['--dir', 'infra', '-var', 'x=1', '-var-file=prod.tfvars', '-target', 'a.b', '--expect', 'a.*', '-chdir=stack', '-parallelism=4', '-auto-approve']);
+    expect(a).toMatchObject({ dir: 'infra', chdir: 'stack', autoApprove: true, expect: ['a.*'] });
+    expect(a.planArgs).toEqual(['-var', 'x=1', '-var-file=prod.tfvars', '-target', 'a.b', '-parallelism=4']);
+  });
+
+  it.each([
+    [['-auto-approve'], true],
+    [['--auto-approve'], true],
+    [['-auto-approve=true'], true],
+    [['-auto-approve=false'], false],
+    [[], false],
+  ])('%j auto-approves: %s', (argv, expected) => {
+    expect(parseApplyArgs(argv).autoApprove).toBe(expected);
+  });
+
+  it('takes a saved plan, and refuses plan options with it', () => {
+    expect(parseApplyArgs(['saved.tfplan']).planFile).toBe('saved.tfplan');
+    expect(() => parseApplyArgs(['saved.tfplan', '-var', 'x=1'])).toThrow(UsageError);
+    expect(() => parseApplyArgs(['a.tfplan', 'b.tfplan'])).toThrow(UsageError);
+  });
+
+  it('needs --reason with --allow, and --allow with --reason', () => {
+    expect(() => parseApplyArgs(['--allow', 'blast-radius'])).toThrow(/--reason/);
+    expect(() => parseApplyArgs(['--allow', 'blast-radius', '--reason', '  '])).toThrow(/--reason/);
+    expect(() => parseApplyArgs(['--reason', 'x'])).toThrow(/--allow/);
+    expect(parseApplyArgs(['--allow', 'blast-radius=module.w.*', '--reason', 'CHG-1']).allow).toEqual([{ rule: 'blast-radius', address: 'module.w.*' }]);
+  });
+
+  it('refuses -out, unknown --options and a bad auto-approve value', () => {
+    expect(() => parseApplyArgs(['-out=x'])).toThrow(UsageError);
+    expect(() => parseApplyArgs(['--yes'])).toThrow(/unknown option --yes/);
+    expect(() => parseApplyArgs(['-auto-approve=maybe'])).toThrow(UsageError);
+  });
+
+  it('passes to terraform apply only the options a saved plan accepts', () => {
+    expect(applyOptions(['-var', 'x=1', '-lock=false', '-lock-timeout', '30s', '-parallelism=2', '-no-color', '-target=a.b'])).toEqual([
+      '-lock=false', '-lock-timeout', '30s', '-parallelism=2', '-no-color',
+    ]);
+  });
+
+  it('hides -var values in the audit log', () => {
+    expect(auditArgs(['-var', 'password=hunter2', '-var=token=abc=def', '-var-file=x.tfvars'])).toEqual([
+      '-var', 'password=(hidden)', '-var=token=(hidden)', '-var-file=x.tfvars',
+    ]);
+  });
+});
+
+const finding = (severity: 'block' | 'warn', rule = 'blast-radius'): ReportFinding =>
+  ({ rule, severity, message: 'm', addresses: ['a.b'], details: [], docs: '' });
+
+describe('the apply decision', () => {
+  it('refuses a blocking finding, whatever else', () => {
+    for (const autoApprove of [true, false]) {
+      for (const interactive of [true, false]) {
+        expect(decideApply({ findings: [finding('block')], destroyed: 3, autoApprove, interactive }).action).toBe('refuse');
+      }
+    }
+  });
+
+  it('refuses -auto-approve with any finding, saying how to proceed', () => {
+    const d = decideApply({ findings: [finding('warn', 'mass-destroy')], destroyed: 3, autoApprove: true, interactive: true });
+    expect(d).toMatchObject({ action: 'refuse' });
+    expect(d.action === 'refuse' && d.why).toMatch(/mass-destroy.*without -auto-approve.*--allow/s);
+  });
+
+  it('refuses findings without a terminal; asks with one, for a phrase that is not yes', () => {
+    expect(decideApply({ findings: [finding('warn')], destroyed: 3, autoApprove: false, interactive: false }).action).toBe('refuse');
+    expect(decideApply({ findings: [finding('warn')], destroyed: 3, autoApprove: false, interactive: true })).toMatchObject({ action: 'ask', phrase: 'destroy 3' });
+    expect(confirmationPhrase(0, 2)).toBe('accept 2');
+  });
+
+  it('applies a clean plan with -auto-approve, asks yes without, refuses without a terminal', () => {
+    expect(decideApply({ findings: [], destroyed: 0, autoApprove: true, interactive: false }).action).toBe('apply');
+    expect(decideApply({ findings: [], destroyed: 0, autoApprove: false, interactive: true })).toMatchObject({ action: 'ask', phrase: 'yes' });
+    expect(decideApply({ findings: [], destroyed: 0, autoApprove: false, interactive: false }).action).toBe('refuse');
+  });
+});
+
+describe('--allow overrides', () => {
+  const result = check(fixturePlan('incident'));
+  const ids = ['blast-radius', 'reset-on-destroy-replaced'];
+
+  it('moves covered findings out, for this run, with the reason', () => {
+    const { result: after, overridden } = applyOverrides(result, [{ rule: 'blast-radius' }], 'CHG-9 rebuild', ids);
+    expect(after.findings.map((f) => f.rule)).toEqual(['reset-on-destroy-replaced']);
+    expect(overridden).toEqual([expect.objectContaining({ rule: 'blast-radius', override: { rule: 'blast-radius', address: null, reason: 'CHG-9 rebuild' } })]);
+    expect(after.decision).toBe('block');
+  });
+
+  it('needs the glob to cover every address; refuses unknown rules', () => {
+    expect(applyOverrides(result, [{ rule: 'blast-radius', address: 'terraform_data.cp_reset_on_destroy["powder"]' }], 'x', ids).overridden).toEqual([]);
+    expect(() => applyOverrides(result, [{ rule: 'nope' }], 'x', ids)).toThrow(UsageError);
+  });
+});
+
+describe('the prompt', () => {
+  function answer(text: string | null, expected: string) {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const done = ask('Q? ', expected, { input, output });
+    if (text === null) input.end();
+    else input.write(`${text}\n`);
+    return done;
+  }
+
+  it('accepts only the exact phrase', async () => {
+    expect(await answer('destroy 3', 'destroy 3')).toBe(true);
+    expect(await answer('  destroy 3  ', 'destroy 3')).toBe(true);
+    expect(await answer('yes', 'destroy 3')).toBe(false);
+    expect(await answer('', 'yes')).toBe(false);
+  });
+
+  it('takes end of input as no', async () => {
+    expect(await answer(null, 'yes')).toBe(false);
+  });
+});
