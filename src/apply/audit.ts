@@ -3,6 +3,7 @@
  * root module or the configured path. It is opened before anything is applied: a log that cannot be written
  * refuses the apply. No sensitive values: findings keep rule, severity and addresses, not messages.
  */
+import { closeSync, writeSync } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -71,6 +72,15 @@ export class AuditLog {
     } finally {
       await this.close();
     }
+  }
+
+  /** For a signal handler that must record and exit at once. */
+  appendSync(record: AuditRecord): void {
+    const handle = this.handle;
+    if (!handle) return;
+    this.handle = undefined;
+    writeSync(handle.fd, `${JSON.stringify(record)}\n`);
+    closeSync(handle.fd);
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,7 @@ import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { buildReport, type Report } from '../report/report.js';
 import { resolveTerraform } from '../terraform/binary.js';
-import { streamTerraform } from '../terraform/stream.js';
+import { streamTerraform, terraformRunning } from '../terraform/stream.js';
 import { checkFormat, writeReport } from './output.js';
 import { review } from './review.js';
 
@@ -95,14 +95,27 @@ export async function apply(argv: readonly string[]): Promise<number> {
     terraform_exit_code: null,
   };
   const ctx: Context = { args, argv, dir, record };
-  ctx.log = await AuditLog.open(auditPath(dir, args.auditLog ?? config.auditLog));
+  const log = await AuditLog.open(auditPath(dir, args.auditLog ?? config.auditLog));
+  ctx.log = log;
+  // A signal while terraform runs is terraform's (src/terraform/stream.ts passes it on). At any other time —
+  // planning done, review or apply not started — it stops tfguard: recorded, temp plan removed, nothing applied.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (terraformRunning()) return;
+    log.appendSync({ ...record, decision: record.decision === 'applied' ? 'applied' : 'declined', why: `interrupted by ${signal}; nothing was applied` });
+    say(`interrupted by ${signal}: nothing was applied.`);
+    process.exit(signal === 'SIGINT' ? 130 : 143); // the 'exit' handler removes the temp plan
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     return await run(ctx, workdir);
   } catch (error) {
     await finish(ctx, 'failed', `error: ${(error as Error).message}`, 2);
     throw error;
   } finally {
-    await ctx.log.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await log.close();
   }
 }
 

@@ -13,6 +13,12 @@ export interface StreamOptions {
   terminal?: boolean;
 }
 
+/** How many terraform children are running now: while one is, signals are its to handle. */
+let running = 0;
+export function terraformRunning(): boolean {
+  return running > 0;
+}
+
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
 export async function streamTerraform(bin: string, args: string[], opts: StreamOptions = {}): Promise<number> {
@@ -31,6 +37,7 @@ export async function streamTerraform(bin: string, args: string[], opts: StreamO
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onOther);
   process.on('SIGHUP', onOther);
+  running++;
   try {
     const result = await child;
     if (result.failed && result.exitCode === undefined && !result.signal) {
@@ -39,6 +46,7 @@ export async function streamTerraform(bin: string, args: string[], opts: StreamO
     if (result.exitCode !== undefined) return result.exitCode;
     return 128 + (SIGNAL_NUMBERS[result.signal ?? ''] ?? 1);
   } finally {
+    running--;
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onOther);
     process.off('SIGHUP', onOther);
