@@ -13,9 +13,10 @@ export default defineRule({
     const problems: string[] = [];
     if (plan.errored === true) problems.push('planning failed with errors (errored: true)');
     if (plan.complete === false) problems.push('the plan is incomplete: more changes follow in a later plan (complete: false)');
-    if (plan.applyable === false) problems.push('Terraform marks it not applyable (applyable: false)');
-    if (problems.length === 0) return [];
     const changed = plan.changes.filter((c) => c.action !== 'no-op' && c.action !== 'read').map((c) => c.address);
+    // Terraform marks every plan without changes `applyable: false`: there is nothing to apply, which is fine.
+    if (plan.applyable === false && changed.length > 0) problems.push('Terraform marks it not applyable (applyable: false)');
+    if (problems.length === 0) return [];
     const addresses = plan.deferred.length > 0 ? plan.deferred : changed.length > 0 ? changed : ['(plan)'];
     return [{ message: `This plan cannot be trusted as the whole change: ${problems.join('; ')}.`, addresses }];
   },

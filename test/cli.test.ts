@@ -2,7 +2,7 @@
  * The built CLI as a subprocess: exit codes (0 pass, 1 blocked, 2 error), the JSON contract of DESIGN.md,
  * one-line errors, config and waivers, secrets, colors. Config files live in temp folders, never in the repo.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, FIXTURES_DIR, hasCorpus, hasTerraform, jsonFilesUnder, needsTerraform, ROOT } from './helpers/env.js';
 
 const BIN = join(ROOT, 'bin', 'tfguard.js');
-const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const ANSI = /\u001b\[\d+m/;
 const RULE_IDS = [
   'blast-radius',
@@ -87,8 +86,7 @@ function expectOneLineError(run: Run, ...parts: string[]): void {
 let tmp: string;
 
 beforeAll(async () => {
-  // Always build: dist/ must be the code under test, not a stale build.
-  execFileSync(process.execPath, [TSC, '-p', '.'], { cwd: ROOT, stdio: 'pipe' });
+  // dist/ is built once by test/global-setup.ts.
   tmp = await mkdtemp(join(tmpdir(), 'tfguard-cli-'));
 }, 180_000);
 

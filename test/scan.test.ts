@@ -15,7 +15,6 @@ import { findInLine } from '../src/scan/auto-approve.js';
 import { FIXTURES_DIR, ROOT } from './helpers/env.js';
 
 const BIN = join(ROOT, 'bin', 'tfguard.js');
-const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const INCIDENT_SRC = join(FIXTURES_DIR, 'incident', 'src');
 const INCIDENT_TF = readFileSync(join(INCIDENT_SRC, 'main.tf'), 'utf8');
 
@@ -23,8 +22,7 @@ let tmp: string;
 let counter = 0;
 
 beforeAll(async () => {
-  // Always build: dist/ must be the code under test, not a stale build.
-  execFileSync(process.execPath, [TSC, '-p', '.'], { cwd: ROOT, stdio: 'pipe' });
+  // dist/ is built once by test/global-setup.ts.
   tmp = await mkdtemp(join(tmpdir(), 'tfguard-scan-test-'));
 }, 180_000);
 

@@ -49,6 +49,24 @@ export function auditPath(dir: string, configured?: string): string {
   return resolve(dir, configured ?? DEFAULT_AUDIT_LOG);
 }
 
+/**
+ * `mkdir -p`, one level at a time. Not `mkdir(..., { recursive: true })`: Node's spins forever at 100% CPU where
+ * mkdir reports ENOENT under a parent that exists (a path under /proc, a dangling symlink), and the apply hangs.
+ */
+async function makeDirs(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    await makeDirs(dirname(dir));
+    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
 export class AuditLog {
   private constructor(
     readonly path: string,
@@ -58,7 +76,7 @@ export class AuditLog {
   /** Opens the log for appending, creating its folder; any failure is an InputError (the apply is refused). */
   static async open(path: string): Promise<AuditLog> {
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirs(dirname(path));
       return new AuditLog(path, await open(path, 'a', 0o600));
     } catch (error) {
       throw new InputError(`${path}: cannot write the audit log, so nothing is applied (${(error as Error).message})`);

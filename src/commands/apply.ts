@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
@@ -16,9 +16,9 @@ import { decideApply } from '../apply/decide.js';
 import { applyOverrides, type OverriddenFinding } from '../apply/overrides.js';
 import { ask } from '../apply/prompt.js';
 import { destroyedChanges } from '../engine/instances.js';
-import { summarize } from '../engine/summary.js';
+import { summarize, summaryLine } from '../engine/summary.js';
 import { loadConfig } from '../config/load.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { buildReport, type Report } from '../report/report.js';
 import { resolveTerraform } from '../terraform/binary.js';
 import { streamTerraform, terraformRunning } from '../terraform/stream.js';
@@ -76,6 +76,10 @@ function recordReview(record: AuditRecord, report: Report, overridden: Overridde
 export async function apply(argv: readonly string[]): Promise<number> {
   const args = parseApplyArgs(argv);
   checkFormat(args.format);
+  const ruleIds = RULES.map((r) => r.meta.id);
+  for (const a of args.allow) {
+    if (!ruleIds.includes(a.rule)) throw new UsageError(`--allow ${a.rule}: no such rule (tfguard rules lists them)`);
+  }
   const workdir = resolve(args.chdir ?? '.');
   const dir = resolve(args.dir ?? workdir);
   const config = await loadConfig({ dir, file: args.config, rules: RULES });
@@ -103,10 +107,11 @@ export async function apply(argv: readonly string[]): Promise<number> {
     if (terraformRunning()) return;
     log.appendSync({ ...record, decision: record.decision === 'applied' ? 'applied' : 'declined', why: `interrupted by ${signal}; nothing was applied` });
     say(`interrupted by ${signal}: nothing was applied.`);
-    process.exit(signal === 'SIGINT' ? 130 : 143); // the 'exit' handler removes the temp plan
+    process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143); // the 'exit' handler removes the temp plan
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal); // the terminal closed (ssh dropped): not a reason to leave the temp plan behind
   try {
     return await run(ctx, workdir);
   } catch (error) {
@@ -115,6 +120,7 @@ export async function apply(argv: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     await log.close();
   }
 }
@@ -124,24 +130,23 @@ async function run(ctx: Context, workdir: string): Promise<number> {
   const terraform = await resolveTerraform({ flag: args.terraformBin, cwd: workdir });
   record.terraform = { bin: terraform.bin, version: terraform.version };
 
-  let planFile: string;
-  let cleanup = () => {};
-  if (args.planFile) {
-    planFile = resolve(args.planFile);
-  } else {
-    const tmp = await mkdtemp(join(tmpdir(), 'tfguard-plan-'));
-    cleanup = tempPlanDir(tmp);
-    planFile = join(tmp, 'reviewed.tfplan');
-  }
+  // The reviewed plan always lives in a private temp folder: a new plan is written there, a saved plan is
+  // copied there, so what is applied is byte for byte what was reviewed.
+  const tmp = await mkdtemp(join(tmpdir(), 'tfguard-plan-'));
+  const cleanup = tempPlanDir(tmp);
+  const planFile = join(tmp, 'reviewed.tfplan');
+  const original = args.planFile ? resolve(args.planFile) : undefined;
   try {
-    record.plan.file = args.planFile ? planFile : '(private temp file)';
-    if (!args.planFile) {
+    record.plan.file = original ?? '(private temp file)';
+    if (original) {
+      await copyFile(original, planFile).catch((error: Error) => {
+        throw new InputError(`${args.planFile}: cannot read the plan (${error.message})`);
+      });
+    } else {
       const code = await streamTerraform(terraform.bin, ['plan', `-out=${planFile}`, ...args.planArgs], { cwd: workdir });
       if (code !== 0) return await finish(ctx, 'failed', `terraform plan exited ${code}`, code === 1 ? 2 : code, code);
     }
-    const hash = await sha256(planFile).catch((error: Error) => {
-      throw new InputError(`${args.planFile ?? planFile}: cannot read the plan (${error.message})`);
-    });
+    const hash = await sha256(planFile);
     record.plan.sha256 = hash;
 
     const reviewed = await review({
@@ -183,15 +188,15 @@ async function run(ctx: Context, workdir: string): Promise<number> {
       }
     }
 
-    if ((await sha256(planFile)) !== hash) {
+    const now = await Promise.all([planFile, ...(original ? [original] : [])].map((f) => sha256(f).catch(() => 'unreadable')));
+    if (now.some((h) => h !== hash)) {
       const why = 'the plan file changed after it was reviewed; nothing was applied';
       say(`refused: ${why}.`);
       return await finish(ctx, 'refused', why, 1);
     }
     const code = await streamTerraform(terraform.bin, ['apply', '-input=false', ...applyOptions(args.planArgs), planFile], { cwd: workdir });
-    const reviewedSummary = summarize(reviewed.plan);
-    const why = `${reviewedSummary.create + reviewedSummary.replace} to add, ${reviewedSummary.update} to change, ${reviewedSummary.delete + reviewedSummary.replace} to destroy`;
-    return await finish(ctx, code === 0 ? 'applied' : 'failed', code === 0 ? why : `terraform apply exited ${code}`, code, code);
+    const why = code === 0 ? summaryLine(summarize(reviewed.plan)) : `terraform apply exited ${code}`;
+    return await finish(ctx, code === 0 ? 'applied' : 'failed', why, code, code);
   } finally {
     cleanup();
   }

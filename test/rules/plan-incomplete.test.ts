@@ -7,10 +7,15 @@ describe('plan-incomplete', () => {
     [{ complete: false }, 'incomplete'],
     [{ applyable: false }, 'not applyable'],
   ])('fires on %o', (top, words) => {
-    const [f] = findingsOf(check(makePlan({ top })), 'plan-incomplete');
+    const [f] = findingsOf(check(makePlan({ top, changes: [{ address: 'aws_instance.x', actions: ['update'] }] })), 'plan-incomplete');
     expect(f?.severity).toBe('block');
     expect(f?.message).toContain(words);
     expect(f?.addresses.length).toBeGreaterThan(0);
+  });
+
+  it('does not fire on a plan without changes, which Terraform always marks applyable: false', () => {
+    expect(findingsOf(check(makePlan({ top: { applyable: false } })), 'plan-incomplete')).toEqual([]);
+    expect(findingsOf(check(makePlan({ top: { applyable: false }, changes: [{ address: 'aws_instance.x', actions: ['no-op'] }] })), 'plan-incomplete')).toEqual([]);
   });
 
   it('names deferred changes when there are some', () => {
