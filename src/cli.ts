@@ -7,6 +7,10 @@ import { TfguardError } from './errors.js';
 import { VERSION } from './version.js';
 
 let exitCode = 0;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 let argvSeen: string[] = [];
 
 /** The raw arguments after the command name: `apply` parses its own, terraform's single-dash ones included. */
@@ -29,9 +33,9 @@ function buildProgram(): Command {
     .command('check')
     .description('check a plan and exit 0 (pass), 1 (blocked) or 2 (error)')
     .argument('[plan...]', 'a `terraform show -json` file, a saved binary plan, or - for stdin')
-    .option('--dir <dir>', 'root module whose .tf sources and .tfguard.json are read', '.')
+    .option('--dir <dir>', 'root module whose .tf sources and .tfguard.json are read (default: the plan file\'s folder if it holds .tf files, else the current one)')
     .option('--config <file>', 'config file (default: DIR/.tfguard.json)')
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('--format <format>', 'report format, or FORMAT=FILE to write it to a file; repeatable (text, json)', collect, [])
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 at this decision').choices(['block', 'warn', 'never']).default('block'))
     .option('--terraform-bin <path>', 'terraform or tofu binary for saved plans (default: $TFGUARD_TERRAFORM_BIN, terraform, tofu)')

@@ -3,7 +3,7 @@
  * one-line errors, config and waivers, secrets, colors. Config files live in temp folders, never in the repo.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -312,9 +312,9 @@ describe('usage errors exit 2', () => {
     expect(tfguard(['check', INCIDENT, '--fail-on', 'sometimes']).code).toBe(2);
   });
 
-  it('no plan, or two plans', () => {
+  it('no plan, or stdin twice', () => {
     expectOneLineError(tfguard(['check']), 'give a plan');
-    expectOneLineError(tfguard(['check', INCIDENT, INCIDENT]), 'one plan');
+    expectOneLineError(tfguard(['check', '-', '-']), 'stdin');
   });
 
   it('an unknown command', () => {
@@ -490,6 +490,42 @@ describe('secrets', () => {
       expect(run.code).toBe(1);
       expect(await readFile(out, 'utf8')).not.toContain(secret);
     }
+  });
+});
+
+describe('several plans in one run', () => {
+  it('gives one combined report; the worst decision wins the exit code', () => {
+    const run = tfguard(['check', plan('add-worker'), plan('removed-from-config'), INCIDENT, '--format', 'json']);
+    expect(run.code, run.stderr).toBe(1);
+    const set = json(run);
+    expect(set).toMatchObject({ tool: 'tfguard', decision: 'block' });
+    expect(set.plans.map((p: any) => [p.plan.source, p.decision])).toEqual([
+      [plan('add-worker'), 'pass'],
+      [plan('removed-from-config'), 'warn'],
+      [INCIDENT, 'block'],
+    ]);
+    const text = tfguard(['check', plan('add-worker'), plan('removed-from-config')]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('WARN: 2 plans: 0 blocked, 1 to review, 1 passed.');
+  });
+
+  it('reads each plan with the sources of its own folder when --dir is not given', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfguard-stack-'));
+    cpSync(join(FIXTURES_DIR, 'incident', 'src'), dir, { recursive: true });
+    cpSync(join(FIXTURES_DIR, 'incident', 'plan.json'), join(dir, 'plan.json'));
+    const report = json(tfguard(['check', join(dir, 'plan.json'), '--format', 'json']));
+    expect(report.findings.filter((f: any) => f.rule === 'destroy-provisioner')).toHaveLength(3);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes several formats in one run with --format F=FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfguard-out-'));
+    const run = tfguard(['check', INCIDENT, '--format', 'text', '--format', `json=${join(dir, 'r.json')}`]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('BLOCKED');
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).decision).toBe('block');
+    expectOneLineError(tfguard(['check', INCIDENT, '--format', 'text', '--format', 'json']), 'only one format can go to stdout');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -22,7 +22,8 @@ import { InputError, UsageError } from '../errors.js';
 import { buildReport, type Report } from '../report/report.js';
 import { resolveTerraform } from '../terraform/binary.js';
 import { streamTerraform, terraformRunning } from '../terraform/stream.js';
-import { checkFormat, writeReport } from './output.js';
+import { parseTargets, writeReports } from './output.js';
+import { reportSet } from '../report/set.js';
 import { review } from './review.js';
 
 async function sha256(path: string): Promise<string> {
@@ -75,7 +76,7 @@ function recordReview(record: AuditRecord, report: Report, overridden: Overridde
 
 export async function apply(argv: readonly string[]): Promise<number> {
   const args = parseApplyArgs(argv);
-  checkFormat(args.format);
+  parseTargets(args.format);
   const ruleIds = RULES.map((r) => r.meta.id);
   for (const a of args.allow) {
     if (!ruleIds.includes(a.rule)) throw new UsageError(`--allow ${a.rule}: no such rule (tfguard rules lists them)`);
@@ -167,7 +168,7 @@ async function run(ctx: Context, workdir: string): Promise<number> {
       ...(args.allow.length > 0 ? { overridden } : {}),
     });
     recordReview(record, report, overridden);
-    await writeReport(report, reviewed.plan.secrets, { format: args.format, color: args.color });
+    await writeReports(reportSet([report]), reviewed.plan.secrets, parseTargets(args.format), args.color);
 
     const interactive = process.stdin.isTTY === true;
     const decision = decideApply({

@@ -1,30 +1,56 @@
-/** `tfguard check PLAN`: load, run the rules, report, and say with the exit code whether to apply. */
-import { resolve } from 'node:path';
+/**
+ * `tfguard check PLAN...`: load each plan, run the rules, report (one combined report for several plans, each
+ * finding under its plan), and say with the exit code whether to apply: the worst decision wins.
+ */
+import { readdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { buildReport } from '../report/report.js';
+import { buildReport, type Report } from '../report/report.js';
+import { reportSet } from '../report/set.js';
 import { exitCodeFor, parseFailOn } from './fail-on.js';
-import { checkFormat, writeReport } from './output.js';
+import { parseTargets, writeReports } from './output.js';
 import { review } from './review.js';
 
 export interface CheckOptions {
   dir?: string;
   config?: string;
-  format?: string;
+  format?: string[] | string;
   output?: string;
   failOn?: string;
   terraformBin?: string;
   color?: boolean;
 }
 
+async function holdsTerraform(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).some((f) => /\.tf(\.json)?$|\.tofu$/.test(f));
+  } catch {
+    return false;
+  }
+}
+
+/** `--dir` for every plan; without it, the plan file's folder when it holds .tf files, else the current one. */
+async function rootFor(plan: string, dir: string | undefined): Promise<string> {
+  if (dir !== undefined) return resolve(dir);
+  if (plan !== '-' && (await holdsTerraform(dirname(resolve(plan))))) return dirname(resolve(plan));
+  return resolve('.');
+}
+
 export async function check(plans: string[], opts: CheckOptions): Promise<number> {
-  checkFormat(opts.format);
+  const targets = parseTargets(opts.format, opts.output);
   const failOn = parseFailOn(opts.failOn);
   if (plans.length === 0) throw new UsageError('give a plan: a `terraform show -json` file, a saved plan, or - for stdin');
-  if (plans.length > 1) throw new UsageError('check reads one plan per run');
+  if (plans.filter((p) => p === '-').length > 1) throw new UsageError('stdin (-) can be read once');
 
-  const dir = resolve(opts.dir ?? '.');
-  const { sourceName, plan, config, result } = await review({ source: plans[0]!, dir, configFile: opts.config, terraformBin: opts.terraformBin });
-  const report = buildReport({ source: sourceName, plan, result, config: config.source });
-  await writeReport(report, plan.secrets, opts);
-  return exitCodeFor(report.decision, failOn);
+  const reports: Report[] = [];
+  const secrets = new Set<string>();
+  for (const source of plans) {
+    const dir = await rootFor(source, opts.dir);
+    const { sourceName, plan, config, result } = await review({ source, dir, configFile: opts.config, terraformBin: opts.terraformBin });
+    reports.push(buildReport({ source: sourceName, plan, result, config: config.source }));
+    for (const s of plan.secrets) secrets.add(s);
+  }
+  const set = reportSet(reports);
+  await writeReports(set, secrets, targets, opts.color);
+  return exitCodeFor(set.decision, failOn);
 }

@@ -1,37 +1,63 @@
-/** Writing a report: the chosen format, colors on a terminal only, every plan secret redacted, stdout or a file. */
+/**
+ * Writing a run's reports: every chosen format (`--format F` to stdout, `--format F=FILE` to a file, several
+ * in one run), colors on a terminal only, every plan secret redacted.
+ */
 import { writeFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { redactText } from '../plan/values.js';
 import { FORMAT_NAMES, FORMATS } from '../report/index.js';
-import type { Report } from '../report/report.js';
+import type { ReportSet } from '../report/set.js';
 import { wantColor } from '../report/style.js';
 
-export interface OutputOptions {
-  format?: string | undefined;
-  output?: string | undefined;
-  color?: boolean | undefined;
+export interface OutputTarget {
+  format: string;
+  /** undefined: stdout. */
+  file?: string;
 }
 
-export function checkFormat(format: string | undefined): string {
-  const name = format ?? 'text';
+function checkName(name: string): string {
   if (!FORMAT_NAMES.includes(name)) throw new UsageError(`unknown --format ${name} (one of: ${FORMAT_NAMES.join(', ')})`);
   return name;
 }
 
-export async function writeReport(report: Report, secrets: ReadonlySet<string>, opts: OutputOptions): Promise<void> {
-  const format = checkFormat(opts.format);
-  const toFile = opts.output !== undefined;
-  const color = !toFile && format === 'text' && wantColor({ flag: opts.color, isTTY: process.stdout.isTTY === true, env: process.env });
-  // Every format passes through redaction of every string the plan marks sensitive anywhere.
-  const text = redactText(FORMATS[format]!(report, { color }), secrets);
-  if (!toFile) {
-    process.stdout.write(text);
-    return;
+/** `--format` values (`text`, `sarif=out.sarif`, ...) and `--output FILE` → where each format goes. */
+export function parseTargets(formats: readonly string[] | string | undefined, output?: string): OutputTarget[] {
+  const list = formats === undefined ? [] : typeof formats === 'string' ? [formats] : [...formats];
+  const targets: OutputTarget[] = list.map((value) => {
+    const eq = value.indexOf('=');
+    if (eq < 0) return { format: checkName(value) };
+    const file = value.slice(eq + 1);
+    if (!file) throw new UsageError(`--format ${value}: give a file after =`);
+    return { format: checkName(value.slice(0, eq)), file };
+  });
+  const bare = targets.filter((t) => t.file === undefined);
+  if (bare.length > 1) throw new UsageError(`--format: only one format can go to stdout (${bare.map((t) => t.format).join(', ')}); give the others a file: --format F=FILE`);
+  if (targets.length === 0) targets.push({ format: 'text' });
+  if (output !== undefined) {
+    const target = targets.find((t) => t.file === undefined);
+    if (!target) throw new UsageError('--output goes with a --format that has no =FILE');
+    target.file = output;
   }
-  try {
-    await writeFile(opts.output!, text);
-  } catch (error) {
-    throw new InputError(`${opts.output}: cannot write the report (${(error as Error).message})`);
+  return targets;
+}
+
+export async function writeReports(set: ReportSet, secrets: ReadonlySet<string>, targets: readonly OutputTarget[], color?: boolean): Promise<void> {
+  for (const target of targets) {
+    const useColor = target.file === undefined && target.format === 'text' && wantColor({ flag: color, isTTY: process.stdout.isTTY === true, env: process.env });
+    // Every format passes through redaction of every string a plan marks sensitive anywhere.
+    const text = redactText(FORMATS[target.format]!(set, { color: useColor }), secrets);
+    if (target.file === undefined) {
+      process.stdout.write(text);
+      continue;
+    }
+    try {
+      await writeFile(target.file, text);
+    } catch (error) {
+      throw new InputError(`${target.file}: cannot write the report (${(error as Error).message})`);
+    }
   }
-  process.stderr.write(`tfguard: ${report.decision} (${report.findings.length} finding(s)); report written to ${opts.output}\n`);
+  if (targets.every((t) => t.file !== undefined)) {
+    const findings = set.reports.reduce((n, r) => n + r.findings.length, 0);
+    process.stderr.write(`tfguard: ${set.decision} (${findings} finding(s)); report written to ${targets.map((t) => t.file).join(', ')}\n`);
+  }
 }

@@ -2,6 +2,7 @@
 import { summaryLine } from '../engine/summary.js';
 import type { InstanceDetail } from '../engine/types.js';
 import type { Report, ReportFinding } from './report.js';
+import type { ReportSet } from './set.js';
 import { makeStyle, type Style } from './style.js';
 
 const MAX_ADDRESSES = 12;
@@ -79,4 +80,15 @@ export function formatText(report: Report, opts: { color?: boolean } = {}): stri
   if (report.expired_waivers.length > 0) lines.push('');
   lines.push(decisionLine(report, s));
   return `${lines.join('\n')}\n`;
+}
+
+/** Several plans: each report in turn, then the decision of the whole run (the worst one). */
+export function formatTextSet(set: ReportSet, opts: { color?: boolean } = {}): string {
+  if (set.reports.length === 1) return formatText(set.reports[0]!, opts);
+  const s = makeStyle(opts.color ?? false);
+  const parts = set.reports.map((r) => formatText(r, opts));
+  const counts = (d: string) => set.reports.filter((r) => r.decision === d).length;
+  const overall = `${set.reports.length} plans: ${counts('block')} blocked, ${counts('warn')} to review, ${counts('pass')} passed.`;
+  const label = set.decision === 'block' ? s.red(s.bold('BLOCKED')) : set.decision === 'warn' ? s.yellow(s.bold('WARN')) : s.green(s.bold('PASS'));
+  return `${parts.join('\n')}\n${label}: ${overall}\n`;
 }
