@@ -35,7 +35,7 @@ function buildProgram(): Command {
     .argument('[plan...]', 'a `terraform show -json` file, a saved binary plan, or - for stdin')
     .option('--dir <dir>', 'root module whose .tf sources and .tfguard.json are read (default: the plan file\'s folder if it holds .tf files, else the current one)')
     .option('--config <file>', 'config file (default: DIR/.tfguard.json)')
-    .option('--format <format>', 'report format, or FORMAT=FILE to write it to a file; repeatable (text, json)', collect, [])
+    .option('--format <format>', 'report format, or FORMAT=FILE to write it to a file; repeatable (text, json, markdown, sarif, junit, github)', collect, [])
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 at this decision').choices(['block', 'warn', 'never']).default('block'))
     .option('--terraform-bin <path>', 'terraform or tofu binary for saved plans (default: $TFGUARD_TERRAFORM_BIN, terraform, tofu)')
@@ -59,11 +59,43 @@ function buildProgram(): Command {
       exitCode = await scan(dir, opts);
     });
 
+  const hook = program
+    .command('hook')
+    .description('install, remove or show the git hook that runs `tfguard scan` on every push (or commit)');
+  hook
+    .command('install')
+    .description('write a pre-push (or pre-commit) hook that refuses a push when `tfguard scan` blocks it')
+    .addOption(new Option('--hook <name>', 'which git hook').choices(['pre-push', 'pre-commit']).default('pre-push'))
+    .option('--force', 'move an existing hook that is not tfguard\'s to <hook>.tfguard-backup first')
+    .option('--dir <repo>', 'a folder in the repository (default: cwd)')
+    .action(async (opts) => {
+      const { hookInstall } = await import('./commands/hook.js');
+      exitCode = await hookInstall(opts);
+    });
+  hook
+    .command('uninstall')
+    .description("remove tfguard's hook (never another one) and put back the hook it replaced, if any")
+    .addOption(new Option('--hook <name>', 'which git hook').choices(['pre-push', 'pre-commit']).default('pre-push'))
+    .option('--dir <repo>', 'a folder in the repository (default: cwd)')
+    .action(async (opts) => {
+      const { hookUninstall } = await import('./commands/hook.js');
+      exitCode = await hookUninstall(opts);
+    });
+  hook
+    .command('status')
+    .description('show which hooks are installed, and where')
+    .addOption(new Option('--hook <name>', 'only this git hook').choices(['pre-push', 'pre-commit']))
+    .option('--dir <repo>', 'a folder in the repository (default: cwd)')
+    .action(async (opts) => {
+      const { hookStatus } = await import('./commands/hook.js');
+      exitCode = await hookStatus(opts);
+    });
+
   program
     .command('apply')
     .description(
       'plan, review, confirm and apply exactly the reviewed plan, in place of `terraform apply`\n' +
-        'tfguard options: --dir DIR, --config FILE, --format text|json, --terraform-bin PATH, --audit-log FILE,\n' +
+        'tfguard options: --dir DIR, --config FILE, --format F[=FILE], --terraform-bin PATH, --audit-log FILE,\n' +
         '  --allow RULE[=ADDRESS_GLOB] --reason TEXT, --expect ADDRESS_GLOB (repeatable), --no-color,\n' +
         '  -auto-approve; every other option goes to `terraform plan` (-var, -target, -replace, -destroy, -chdir, ...)',
     )
@@ -96,6 +128,25 @@ function buildProgram(): Command {
     .action(async (opts) => {
       const { listRules } = await import('./commands/rules.js');
       exitCode = listRules(opts);
+    });
+
+  program
+    .command('init')
+    .description('write a starter .tfguard.json (every rule at its defaults) and say how to install the git hook')
+    .option('--dir <dir>', 'root module to write .tfguard.json in', '.')
+    .option('--force', 'overwrite an existing .tfguard.json')
+    .action(async (opts) => {
+      const { init } = await import('./commands/init.js');
+      exitCode = await init(opts);
+    });
+
+  program
+    .command('explain')
+    .description("print a rule's documentation, default severity and default options")
+    .argument('<rule>', 'rule id (tfguard rules lists them)')
+    .action(async (rule: string) => {
+      const { explain } = await import('./commands/explain.js');
+      exitCode = explain(rule);
     });
 
   return program;

@@ -8,5 +8,7 @@ export default defineConfig({
     // The CLI tests run the built binary: build once, before any test file runs.
     globalSetup: ['test/global-setup.ts'],
     hookTimeout: 60_000,
+    // Tests that run the CLI several times as subprocesses; a loaded 2-core machine is slow, never wrong.
+    testTimeout: 30_000,
   },
 });

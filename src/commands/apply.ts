@@ -19,7 +19,7 @@ import { destroyedChanges } from '../engine/instances.js';
 import { summarize, summaryLine } from '../engine/summary.js';
 import { loadConfig } from '../config/load.js';
 import { InputError, UsageError } from '../errors.js';
-import { buildReport, type Report } from '../report/report.js';
+import { buildReport, relativeDir, type Report } from '../report/report.js';
 import { resolveTerraform } from '../terraform/binary.js';
 import { streamTerraform, terraformRunning } from '../terraform/stream.js';
 import { parseTargets, writeReports } from './output.js';
@@ -162,6 +162,7 @@ async function run(ctx: Context, workdir: string): Promise<number> {
     const { result, overridden } = applyOverrides(reviewed.result, args.allow, args.reason, RULES.map((r) => r.meta.id));
     const report = buildReport({
       source: args.planFile ?? 'the new plan',
+      dir: relativeDir(ctx.dir),
       plan: reviewed.plan,
       result,
       config: reviewed.config.source,

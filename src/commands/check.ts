@@ -5,7 +5,8 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { buildReport, type Report } from '../report/report.js';
+import { needsLocations } from '../report/index.js';
+import { buildReport, relativeDir, type Report } from '../report/report.js';
 import { reportSet } from '../report/set.js';
 import { exitCodeFor, parseFailOn } from './fail-on.js';
 import { parseTargets, writeReports } from './output.js';
@@ -44,10 +45,11 @@ export async function check(plans: string[], opts: CheckOptions): Promise<number
 
   const reports: Report[] = [];
   const secrets = new Set<string>();
+  const wantLocations = needsLocations(targets.map((t) => t.format));
   for (const source of plans) {
     const dir = await rootFor(source, opts.dir);
-    const { sourceName, plan, config, result } = await review({ source, dir, configFile: opts.config, terraformBin: opts.terraformBin });
-    reports.push(buildReport({ source: sourceName, plan, result, config: config.source }));
+    const { sourceName, plan, config, result } = await review({ source, dir, configFile: opts.config, terraformBin: opts.terraformBin, wantLocations });
+    reports.push(buildReport({ source: sourceName, dir: relativeDir(dir), plan, result, config: config.source }));
     for (const s of plan.secrets) secrets.add(s);
   }
   const set = reportSet(reports);

@@ -2,7 +2,7 @@
  * Writing a run's reports: every chosen format (`--format F` to stdout, `--format F=FILE` to a file, several
  * in one run), colors on a terminal only, every plan secret redacted.
  */
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { redactText } from '../plan/values.js';
 import { FORMAT_NAMES, FORMATS } from '../report/index.js';
@@ -41,7 +41,38 @@ export function parseTargets(formats: readonly string[] | string | undefined, ou
   return targets;
 }
 
+/**
+ * Every string of a value with the secrets redacted, before any formatter escapes them: a format that escapes
+ * (`&amp;` in junit, `%25` in github, ...) would otherwise hide a secret from the redaction of its output.
+ */
+function redactDeep<T>(value: T, secrets: ReadonlySet<string>): T {
+  if (typeof value === 'string') return redactText(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)])) as T;
+  }
+  return value;
+}
+
+/**
+ * In a GitHub Actions job (`GITHUB_STEP_SUMMARY` set) that writes `--format github`, the Markdown report (the
+ * text report without colors, should the markdown format be absent) is appended to the job summary file; never
+ * truncated, so several runs in one step add up. Redacted like every other output.
+ */
+async function appendStepSummary(set: ReportSet, secrets: ReadonlySet<string>, targets: readonly OutputTarget[]): Promise<void> {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file || !targets.some((t) => t.format === 'github')) return;
+  const format = FORMATS.markdown ?? FORMATS.text!;
+  const text = redactText(format(set, { color: false }), secrets);
+  try {
+    await appendFile(file, text.endsWith('\n') ? `${text}\n` : `${text}\n\n`);
+  } catch (error) {
+    throw new InputError(`GITHUB_STEP_SUMMARY ${file}: cannot append the summary (${(error as Error).message})`);
+  }
+}
+
 export async function writeReports(set: ReportSet, secrets: ReadonlySet<string>, targets: readonly OutputTarget[], color?: boolean): Promise<void> {
+  set = redactDeep(set, secrets);
   for (const target of targets) {
     const useColor = target.file === undefined && target.format === 'text' && wantColor({ flag: color, isTTY: process.stdout.isTTY === true, env: process.env });
     // Every format passes through redaction of every string a plan marks sensitive anywhere.
@@ -56,6 +87,7 @@ export async function writeReports(set: ReportSet, secrets: ReadonlySet<string>,
       throw new InputError(`${target.file}: cannot write the report (${(error as Error).message})`);
     }
   }
+  await appendStepSummary(set, secrets, targets);
   if (targets.every((t) => t.file !== undefined)) {
     const findings = set.reports.reduce((n, r) => n + r.findings.length, 0);
     process.stderr.write(`tfguard: ${set.decision} (${findings} finding(s)); report written to ${targets.map((t) => t.file).join(', ')}\n`);

@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { runRules, type RunResult } from '../engine/run.js';
 import { loadPlan } from '../plan/load.js';
 import type { Plan } from '../plan/model.js';
-import { readSourcesFor } from './sources.js';
+import { readSources } from './sources.js';
 
 export interface ReviewInput {
   /** A plan JSON file, a saved plan, or `-`. */
@@ -17,6 +17,8 @@ export interface ReviewInput {
   /** Where `terraform show` runs for a saved plan (default: dir). */
   terraformCwd?: string | undefined;
   expect?: readonly string[];
+  /** Read the sources whenever the root module has `.tf` files, to give every finding its file and line. */
+  wantLocations?: boolean;
 }
 
 export interface Reviewed {
@@ -33,7 +35,15 @@ export function todayUtc(): string {
 export async function review(input: ReviewInput): Promise<Reviewed> {
   const config = await loadConfig({ dir: input.dir, file: input.configFile, rules: RULES });
   const { source, plan } = await loadPlan(input.source, { terraformBin: input.terraformBin, cwd: input.terraformCwd ?? input.dir });
-  const sources = await readSourcesFor(plan, input.dir);
-  const result = runRules({ plan, config, rules: RULES, today: todayUtc(), sources, expect: input.expect ?? [] });
+  const { state: sources, locations } = await readSources(plan, input.dir, { wantLocations: input.wantLocations ?? false });
+  const result = runRules({
+    plan,
+    config,
+    rules: RULES,
+    today: todayUtc(),
+    sources,
+    expect: input.expect ?? [],
+    ...(locations ? { locations } : {}),
+  });
   return { sourceName: source, plan, config, result };
 }

@@ -5,6 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import type { SourcesState } from '../engine/types.js';
+import type { Sources } from '../hcl/types.js';
 import { isDestructive, type Plan } from '../plan/model.js';
 
 const REMOVED_REASONS = new Set(['delete_because_no_resource_config', 'delete_because_no_module']);
@@ -30,4 +31,29 @@ export async function readSourcesFor(plan: Plan, dir: string): Promise<SourcesSt
   if (!(await hasTerraformFiles(dir))) return { status: 'missing', reason: `no .tf files in ${dir}; pass --dir` };
   const { loadSources } = await import('../hcl/load.js');
   return { status: 'loaded', sources: await loadSources(dir) };
+}
+
+export interface SourcesRead {
+  /** What the rules see: read only when the plan needs them, exactly as `readSourcesFor` decides. */
+  state: SourcesState;
+  /** Sources to find each finding's file and line in: the same, or read for that alone (`wantLocations`). */
+  locations?: Sources;
+}
+
+/**
+ * The sources for the rules and, with `wantLocations` (a format that points at files and lines: sarif,
+ * github), also whenever the root module has `.tf` files. Sources read only for locations never reach the
+ * rules, so the findings and the decision do not depend on the output format; and a file hcl2json cannot
+ * read then costs the locations, not the run.
+ */
+export async function readSources(plan: Plan, dir: string, opts: { wantLocations?: boolean } = {}): Promise<SourcesRead> {
+  const state = await readSourcesFor(plan, dir);
+  if (state.status === 'loaded') return { state, locations: state.sources };
+  if (!opts.wantLocations || !(await hasTerraformFiles(dir))) return { state };
+  try {
+    const { loadSources } = await import('../hcl/load.js');
+    return { state, locations: await loadSources(dir) };
+  } catch {
+    return { state };
+  }
 }

@@ -3,6 +3,8 @@
  * propagates so that the command fails closed (exit 2) instead of passing a plan it did not check.
  */
 import type { Config } from '../config/schema.js';
+import { blockFor, removedFor } from '../hcl/lookup.js';
+import type { Sources } from '../hcl/types.js';
 import type { Plan } from '../plan/model.js';
 import { explainChain } from './chain.js';
 import { explainChange } from './explain.js';
@@ -25,6 +27,11 @@ export interface RunInput {
   sources?: SourcesState;
   /** `--expect` globs (tfguard apply). */
   expect?: readonly string[];
+  /**
+   * Sources to find where each finding's first resource is declared (default: `sources` when loaded). The
+   * rules never see these: they may have been read for the locations alone.
+   */
+  locations?: Sources;
 }
 
 export function decide(findings: readonly { severity: Severity }[]): Decision {
@@ -35,7 +42,25 @@ export function decide(findings: readonly { severity: Severity }[]): Decision {
 
 const SEVERITY_ORDER: Record<Severity, number> = { block: 0, warn: 1 };
 
-export function runRules({ plan, config, rules, today, sources = { status: 'not-read' }, expect = [] }: RunInput): RunResult {
+function withLocation(sources: Sources, addresses: readonly string[]): { location?: { file: string; line: number } } {
+  const location = locate(sources, addresses);
+  return location ? { location } : {};
+}
+
+/**
+ * Where a finding is declared: the block of its first address that the sources declare (its resource block,
+ * else the `removed` block that removes it: a block deleted from the configuration has no resource block left).
+ */
+export function locate(sources: Sources, addresses: readonly string[]): { file: string; line: number } | undefined {
+  for (const address of addresses) {
+    const block = blockFor(sources, address) ?? removedFor(sources, address);
+    if (block) return { file: block.file, line: block.line };
+  }
+  return undefined;
+}
+
+export function runRules({ plan, config, rules, today, sources = { status: 'not-read' }, expect = [], locations }: RunInput): RunResult {
+  const where = locations ?? (sources.status === 'loaded' ? sources.sources : undefined);
   const byAddress = new Map(plan.changes.filter((c) => !c.deposed).map((c) => [c.address, c]));
   const all: Finding[] = [];
   for (const rule of rules) {
@@ -56,7 +81,7 @@ export function runRules({ plan, config, rules, today, sources = { status: 'not-
           const chain = explainChain(change, plan, sources.status === 'loaded' ? sources.sources : undefined);
           return [chain.length > 0 ? { ...detail, chain } : detail];
         }),
-        ...(hit.location ? { location: hit.location } : {}),
+        ...(hit.location ? { location: hit.location } : where ? withLocation(where, hit.addresses) : {}),
         ...(hit.commands ? { commands: hit.commands } : {}),
         ...(hit.suggestions ? { suggestions: hit.suggestions } : {}),
       });

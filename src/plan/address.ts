@@ -65,7 +65,8 @@ function parseKey(raw: string): InstanceKey | undefined {
       const value: unknown = JSON.parse(raw);
       return typeof value === 'string' ? value : undefined;
     } catch {
-      return undefined;
+      // Not strict JSON (a raw control character, say): still a key, taken as written.
+      return raw.endsWith('"') && raw.length >= 2 ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : undefined;
     }
   }
   return /^\d+$/.test(raw) ? Number(raw) : undefined;

@@ -1,4 +1,5 @@
 /** The report object: the JSON contract of DESIGN.md, which every output format renders. */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Plan } from '../plan/model.js';
 import type { RunResult } from '../engine/run.js';
 import { summarize, type Summary } from '../engine/summary.js';
@@ -13,7 +14,11 @@ export interface ReportFinding extends Finding {
 export interface Report {
   tool: 'tfguard';
   version: string;
-  plan: { source: string; format_version: string; terraform_version: string | null };
+  /**
+   * `dir`: the root module directory (its `.tf` sources and `.tfguard.json`), relative to the current directory
+   * with `/` separators, '.' when it is the current directory. Finding locations are relative to it.
+   */
+  plan: { source: string; dir: string; format_version: string; terraform_version: string | null };
   decision: Decision;
   summary: Summary;
   findings: ReportFinding[];
@@ -29,8 +34,47 @@ export function ruleDocs(id: string): string {
   return `README.md#${id}`;
 }
 
+/**
+ * The README online, for formats read away from the repository (SARIF `helpUri`, a pull-request comment), where
+ * a relative `README.md#id` resolves to nothing. One place to change when the project moves.
+ */
+export const README_URL = 'https://github.com/tfguard/tfguard/blob/main/README.md';
+
+/** A rule's README section as an absolute URL. */
+export function ruleDocsUrl(id: string): string {
+  return `${README_URL}#${id}`;
+}
+
+/** A directory as `plan.dir` holds it: relative to `cwd`, `/` separators, '.' for `cwd` itself. */
+export function relativeDir(dir: string, cwd: string = process.cwd()): string {
+  const rel = relative(cwd, resolve(cwd, dir));
+  if (rel === '') return '.';
+  return isAbsolute(rel) ? rel : rel.split(sep).join('/');
+}
+
+/**
+ * A finding's file (`location.file`: relative to the root module, or absolute for a module outside it) relative
+ * to the current directory, with `/` separators: what code scanning and pull-request annotations need.
+ */
+export function artifactPath(report: Pick<Report, 'plan'>, file: string, cwd: string = process.cwd()): string {
+  const forward = (p: string) => p.replace(/\\/g, '/');
+  if (isAbsolute(file)) return forward(relativeDir(file, cwd));
+  const dir = forward(report.plan.dir ?? '.');
+  const joined = dir === '.' ? forward(file) : `${dir}/${forward(file)}`;
+  // Collapse `./` and `a/../` segments so that the same file always gets the same path.
+  const out: string[] = [];
+  for (const part of joined.split('/')) {
+    if (part === '.' || part === '') continue;
+    if (part === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(part);
+  }
+  return (joined.startsWith('/') ? '/' : '') + (out.join('/') || '.');
+}
+
 export function buildReport(opts: {
   source: string;
+  /** The root module directory, as `relativeDir` gives it (default '.'). */
+  dir?: string | undefined;
   plan: Plan;
   result: RunResult;
   config?: string | undefined;
@@ -41,7 +85,12 @@ export function buildReport(opts: {
   return {
     tool: 'tfguard',
     version: VERSION,
-    plan: { source: opts.source, format_version: plan.formatVersion, terraform_version: plan.terraformVersion ?? null },
+    plan: {
+      source: opts.source,
+      dir: opts.dir ?? '.',
+      format_version: plan.formatVersion,
+      terraform_version: plan.terraformVersion ?? null,
+    },
     decision: result.decision,
     summary: summarize(plan),
     findings: result.findings.map(withDocs),
