@@ -2,15 +2,14 @@
  * The built CLI as a subprocess: exit codes (0 pass, 1 blocked, 2 error), the JSON contract of DESIGN.md,
  * one-line errors, config and waivers, secrets, colors. Config files live in temp folders, never in the repo.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, FIXTURES_DIR, hasCorpus, hasTerraform, jsonFilesUnder, needsTerraform, ROOT } from './helpers/env.js';
+import { expectOneLineError, json, tfguard } from './helpers/cli.js';
 
-const BIN = join(ROOT, 'bin', 'tfguard.js');
 const ANSI = /\u001b\[\d+m/;
 const RULE_IDS = [
   'blast-radius',
@@ -31,57 +30,6 @@ const RESET_ADDRESSES = [
   'terraform_data.cp_reset_on_destroy["powder"]',
   'terraform_data.cp_reset_on_destroy["storm"]',
 ];
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment of every run: NO_COLOR=1 and nothing inherited that changes tfguard's behaviour. */
-function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['FORCE_COLOR', 'NO_COLOR', 'TFGUARD_TERRAFORM_BIN', 'TFGUARD_DEBUG', 'NODE_OPTIONS']) delete env[name];
-  env.NO_COLOR = '1';
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
-}
-
-function tfguard(args: string[], opts: { env?: Record<string, string | undefined>; input?: string | Buffer; cwd?: string } = {}): Run {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    env: baseEnv(opts.env),
-    input: opts.input ?? '',
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function json(run: Run): any {
-  try {
-    return JSON.parse(run.stdout);
-  } catch {
-    throw new Error(`stdout is not JSON (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
-  }
-}
-
-/** Exit 2 with exactly one line on stderr, `tfguard: ...`, and no stack trace. */
-function expectOneLineError(run: Run, ...parts: string[]): void {
-  expect(run.code, `stderr: ${run.stderr}`).toBe(2);
-  expect(run.stderr.endsWith('\n')).toBe(true);
-  const lines = run.stderr.slice(0, -1).split('\n');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^tfguard: /);
-  expect(run.stderr).not.toContain('    at ');
-  expect(run.stdout).toBe('');
-  for (const part of parts) expect(lines[0]).toContain(part);
-}
 
 let tmp: string;
 

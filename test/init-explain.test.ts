@@ -15,8 +15,10 @@ import { readmePath } from '../src/commands/explain.js';
 import { configJsonSchemaText, SCHEMA_FILE, SCHEMA_REF } from '../src/config/json-schema.js';
 import { configSchema } from '../src/config/schema.js';
 import { FIXTURES_DIR, ROOT } from './helpers/env.js';
+import { expectOneLineError, tfguard as cli } from './helpers/cli.js';
 
-const BIN = join(ROOT, 'bin', 'tfguard.js');
+const tfguard = (args: string[], cwd = ROOT) => cli(args, { cwd });
+
 const RULE_IDS = RULES.map((r) => r.meta.id);
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const DESIGN = join(ROOT, '..', 'shared', 'DESIGN.md');
@@ -29,28 +31,6 @@ function fresh(): string {
   const dir = join(tmp, `d${counter++}`);
   mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tfguard(args: string[], cwd = ROOT): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const name of ['FORCE_COLOR', 'TFGUARD_TERRAFORM_BIN', 'TFGUARD_DEBUG', 'NODE_OPTIONS', 'GITHUB_STEP_SUMMARY']) delete env[name];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function expectOneLineError(run: Run, ...parts: string[]): void {
-  expect(run.code, run.stderr).toBe(2);
-  const lines = run.stderr.trimEnd().split('\n');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^tfguard: /);
-  for (const part of parts) expect(lines[0]).toContain(part);
 }
 
 /** The ```json blocks of a Markdown text that are configs (not reports): objects without a `tool` key. */

@@ -3,7 +3,6 @@
  * escaped the way the runner reads them back; file= and line= where a finding has a location; the decision
  * last; the job summary (GITHUB_STEP_SUMMARY) appended to, never truncated; no secret anywhere.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,34 +13,15 @@ import { command, escapeData, escapeProperty, formatGithubSet } from '../src/rep
 import type { Report, ReportFinding } from '../src/report/report.js';
 import { reportSet } from '../src/report/set.js';
 import { FIXTURES_DIR, ROOT } from './helpers/env.js';
+import { tfguard as cli, type Run } from './helpers/cli.js';
 
-const BIN = join(ROOT, 'bin', 'tfguard.js');
+const tfguard = (args: string[], env: Record<string, string> = {}) => cli(args, { env });
+
 /** Tests that run the CLI several times: each run parses HCL, slow on a loaded machine. */
 const CLI_TIMEOUT = 60_000;
 const plan = (name: string) => `fixtures/${name}/plan.json`;
 const INCIDENT = plan('incident');
 const PASS_LINE = '::notice title=tfguard%3A pass::PASS: no rule fired.';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tfguard(args: string[], env: Record<string, string> = {}): Run {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['FORCE_COLOR', 'NO_COLOR', 'TFGUARD_TERRAFORM_BIN', 'TFGUARD_DEBUG', 'NODE_OPTIONS', 'GITHUB_STEP_SUMMARY']) delete base[name];
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: { ...base, NO_COLOR: '1', ...env },
-    encoding: 'utf8',
-    input: '',
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 interface Command {
   name: string;

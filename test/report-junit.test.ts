@@ -14,10 +14,12 @@ import { writeReports } from '../src/commands/output.js';
 import type { Report, ReportFinding } from '../src/report/report.js';
 import { reportSet } from '../src/report/set.js';
 import { escapeXmlAttribute, escapeXmlText, formatJunitSet } from '../src/report/junit.js';
-import { FIXTURES_DIR, ROOT } from './helpers/env.js';
+import { FIXTURES_DIR } from './helpers/env.js';
 import { planJson } from './helpers/plan.js';
+import { tfguard as cli, type Run } from './helpers/cli.js';
 
-const BIN = join(ROOT, 'bin', 'tfguard.js');
+const tfguard = (args: string[], env: Record<string, string> = {}) => cli(args, { env });
+
 /** Tests that run the CLI several times: each run parses HCL, slow on a loaded machine. */
 const CLI_TIMEOUT = 60_000;
 const RULE_IDS = RULES.map((r) => r.meta.id);
@@ -130,27 +132,6 @@ describe('the XML checker of these tests', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tfguard(args: string[], env: Record<string, string> = {}): Run {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['FORCE_COLOR', 'NO_COLOR', 'TFGUARD_TERRAFORM_BIN', 'TFGUARD_DEBUG', 'NODE_OPTIONS', 'GITHUB_STEP_SUMMARY']) delete base[name];
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: { ...base, NO_COLOR: '1', ...env },
-    encoding: 'utf8',
-    input: '',
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 let tmp: string;
 beforeAll(async () => {

@@ -4,7 +4,6 @@
  * waivers listed, secrets never shown, and hostile values (addresses with `|`, `<script>`, backticks) proven
  * harmless by rendering the Markdown with a CommonMark + GFM-tables renderer that lets raw HTML through.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,33 +13,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatMarkdownSet, MARKDOWN_MARKER, mdCode, mdCodeBlock, mdMessage, mdText } from '../src/report/markdown.js';
 import type { Report, ReportFinding } from '../src/report/report.js';
 import { reportSet } from '../src/report/set.js';
-import { FIXTURES_DIR, ROOT } from './helpers/env.js';
+import { FIXTURES_DIR } from './helpers/env.js';
+import { tfguard, type Run } from './helpers/cli.js';
 
-const BIN = join(ROOT, 'bin', 'tfguard.js');
 const plan = (name: string) => `fixtures/${name}/plan.json`;
 const INCIDENT = plan('incident');
 const INCIDENT_SRC = 'fixtures/incident/src';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tfguard(args: string[], opts: { cwd?: string } = {}): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const name of ['FORCE_COLOR', 'TFGUARD_TERRAFORM_BIN', 'TFGUARD_DEBUG', 'NODE_OPTIONS', 'GITHUB_STEP_SUMMARY']) delete env[name];
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    env,
-    input: '',
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** GitHub renders Markdown with raw HTML allowed (then sanitized): letting HTML through shows any that leaks. */
 const md = new MarkdownIt({ html: true, linkify: false });

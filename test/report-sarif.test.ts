@@ -4,7 +4,6 @@
  * shared corpus. Results carry the `.tf` file and line relative to the current directory, the resource
  * addresses as logical locations, the right level, their plan, a stable fingerprint; no secret.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,33 +21,12 @@ import { artifactPath, buildReport, relativeDir, type Report, type ReportFinding
 import { buildSarif, formatSarifSet, pathToUri, sarifLevel } from '../src/report/sarif.js';
 import { reportSet } from '../src/report/set.js';
 import { CORPUS, FIXTURES_DIR, hasCorpus, jsonFilesUnder, NO_CORPUS, ROOT } from './helpers/env.js';
+import { tfguard, type Run } from './helpers/cli.js';
 
-const BIN = join(ROOT, 'bin', 'tfguard.js');
 const plan = (name: string) => `fixtures/${name}/plan.json`;
 const INCIDENT = plan('incident');
 const RULE_IDS = RULES.map((r) => r.meta.id);
 const TODAY = '2026-06-01';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tfguard(args: string[], opts: { cwd?: string } = {}): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const name of ['FORCE_COLOR', 'TFGUARD_TERRAFORM_BIN', 'TFGUARD_DEBUG', 'NODE_OPTIONS', 'GITHUB_STEP_SUMMARY']) delete env[name];
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    env,
-    input: '',
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'test', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'));
 // Ajv's default strict mode (unknown keywords and formats are errors); the schema's anyOf-of-required is valid draft-07.
