@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
 import { writeReports } from '../src/commands/output.js';
-import type { Report, ReportFinding } from '../src/report/report.js';
+import type { Report } from '../src/report/report.js';
 import { reportSet } from '../src/report/set.js';
 import { escapeXmlAttribute, escapeXmlText, formatJunitSet } from '../src/report/junit.js';
 import { FIXTURES_DIR } from './helpers/env.js';
 import { planJson } from './helpers/plan.js';
 import { tfguard as cli, type Run } from './helpers/cli.js';
+import { makeFinding, makeReport } from './helpers/report.js';
 
 const tfguard = (args: string[], env: Record<string, string> = {}) => cli(args, { env });
 
@@ -141,24 +142,10 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-function finding(rule: string, over: Partial<ReportFinding> = {}): ReportFinding {
-  return { rule, severity: 'block', message: `${rule} fired`, addresses: ['terraform_data.x'], details: [], docs: `README.md#${rule}`, ...over };
-}
+const finding = makeFinding;
 
 function report(over: Partial<Report> = {}): Report {
-  const findings = over.findings ?? [];
-  return {
-    tool: 'tfguard',
-    version: '0.1.0',
-    plan: { source: 'plan.json', dir: '.', format_version: '1.2', terraform_version: '1.11.4' },
-    decision: findings.some((f) => f.severity === 'block') ? 'block' : findings.length > 0 ? 'warn' : 'pass',
-    summary: { create: 0, update: 0, replace: 0, delete: 1, forget: 0, import: 0 },
-    findings,
-    waived: [],
-    expired_waivers: [],
-    config: null,
-    ...over,
-  };
+  return makeReport({ summary: { create: 0, update: 0, replace: 0, delete: 1, forget: 0, import: 0 }, ...over });
 }
 
 describe('junit on the incident', { timeout: CLI_TIMEOUT }, () => {

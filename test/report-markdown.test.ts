@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatMarkdownSet, MARKDOWN_MARKER, mdCode, mdCodeBlock, mdMessage, mdText } from '../src/report/markdown.js';
-import type { Report, ReportFinding } from '../src/report/report.js';
+import type { ReportFinding } from '../src/report/report.js';
 import { reportSet } from '../src/report/set.js';
 import { FIXTURES_DIR } from './helpers/env.js';
 import { tfguard, type Run } from './helpers/cli.js';
+import { makeFinding, makeReport } from './helpers/report.js';
 
 const plan = (name: string) => `fixtures/${name}/plan.json`;
 const INCIDENT = plan('incident');
@@ -203,32 +204,10 @@ describe('--format markdown waivers and secrets', () => {
 const HOSTILE = 'aws_instance.x["a|b<script>alert(1)</script>`tick`*star*_u_[l](http://e.x) @here $x$ ~~s~~"]';
 
 function finding(rule: string, over: Partial<ReportFinding> = {}): ReportFinding {
-  return {
-    rule,
-    severity: 'block',
-    message: `Destroys ${rule}`,
-    addresses: ['terraform_data.a'],
-    details: [],
-    docs: `README.md#${rule}`,
-    ...over,
-  };
+  return makeFinding(rule, { message: `Destroys ${rule}`, addresses: ['terraform_data.a'], ...over });
 }
 
-function report(over: Partial<Report> = {}): Report {
-  const findings = over.findings ?? [];
-  return {
-    tool: 'tfguard',
-    version: '0.1.0',
-    plan: { source: 'plan.json', dir: '.', format_version: '1.2', terraform_version: '1.11.4' },
-    decision: findings.some((f) => f.severity === 'block') ? 'block' : findings.length > 0 ? 'warn' : 'pass',
-    summary: { create: 0, update: 0, replace: 1, delete: 0, forget: 0, import: 0 },
-    findings,
-    waived: [],
-    expired_waivers: [],
-    config: null,
-    ...over,
-  };
-}
+const report = makeReport;
 
 describe('markdown escaping', () => {
   it('code spans take a fence longer than any backtick run, padded when the value starts or ends with one', () => {

@@ -22,6 +22,7 @@ import { buildSarif, formatSarifSet, pathToUri, sarifLevel } from '../src/report
 import { reportSet } from '../src/report/set.js';
 import { CORPUS, FIXTURES_DIR, hasCorpus, jsonFilesUnder, NO_CORPUS, ROOT } from './helpers/env.js';
 import { tfguard, type Run } from './helpers/cli.js';
+import { makeFinding, makeReport } from './helpers/report.js';
 
 const plan = (name: string) => `fixtures/${name}/plan.json`;
 const INCIDENT = plan('incident');
@@ -316,30 +317,9 @@ describe('locations for every finding', () => {
 });
 
 describe('SARIF from reports written here', () => {
-  function report(over: Partial<Report> = {}): Report {
-    const findings = over.findings ?? [];
-    return {
-      tool: 'tfguard',
-      version: '0.1.0',
-      plan: { source: 'plan.json', dir: '.', format_version: '1.2', terraform_version: '1.11.4' },
-      decision: findings.some((f) => f.severity === 'block') ? 'block' : findings.length > 0 ? 'warn' : 'pass',
-      summary: { create: 0, update: 0, replace: 1, delete: 0, forget: 0, import: 0 },
-      findings,
-      waived: [],
-      expired_waivers: [],
-      config: null,
-      ...over,
-    };
-  }
-  const finding = (rule: string, over: Partial<ReportFinding> = {}): ReportFinding => ({
-    rule,
-    severity: 'block',
-    message: `Destroys ${rule}`,
-    addresses: ['terraform_data.a'],
-    details: [],
-    docs: `README.md#${rule}`,
-    ...over,
-  });
+  const report = makeReport;
+  const finding = (rule: string, over: Partial<ReportFinding> = {}): ReportFinding =>
+    makeFinding(rule, { message: `Destroys ${rule}`, addresses: ['terraform_data.a'], ...over });
 
   it('hostile paths become valid URI references; plan-level findings have no logical location; unknown rules get a descriptor', () => {
     expect(pathToUri('stacks/my stack/"x"[0]%/main.tf')).toBe('stacks/my%20stack/%22x%22%5B0%5D%25/main.tf');
