@@ -7,7 +7,10 @@ import { makeStyle, type Style } from './style.js';
 
 const MAX_ADDRESSES = 12;
 
-function detailLine(d: InstanceDetail): string[] {
+/** An instance's why is shown once per report; later findings about it point back to it. */
+function detailLine(d: InstanceDetail, explained: Set<string>): string[] {
+  if (explained.has(d.address)) return [`    - ${d.address}  ${d.action} (why: above)`];
+  explained.add(d.address);
   const lines = [`    - ${d.address}  ${d.action}`];
   if (d.because) lines.push(`        because ${d.because}`);
   if (d.chain && d.chain.length > 0) {
@@ -18,11 +21,11 @@ function detailLine(d: InstanceDetail): string[] {
   return lines;
 }
 
-function findingBlock(f: ReportFinding, s: Style): string[] {
+function findingBlock(f: ReportFinding, s: Style, explained: Set<string>): string[] {
   const label = f.severity === 'block' ? s.red(s.bold('BLOCK')) : s.yellow(s.bold('WARN '));
   const lines = [`${label}  ${s.bold(f.rule)}`, `  ${f.message}`];
   const shown = new Set(f.details.map((d) => d.address));
-  for (const d of f.details.slice(0, MAX_ADDRESSES)) lines.push(...detailLine(d));
+  for (const d of f.details.slice(0, MAX_ADDRESSES)) lines.push(...detailLine(d, explained));
   const bare = f.addresses.filter((a) => !shown.has(a));
   for (const a of bare.slice(0, Math.max(0, MAX_ADDRESSES - f.details.length))) lines.push(`    - ${a}`);
   const hidden = f.addresses.length - Math.min(f.addresses.length, MAX_ADDRESSES);
@@ -59,7 +62,8 @@ export function formatText(report: Report, opts: { color?: boolean } = {}): stri
     summaryLine(report.summary),
     '',
   ];
-  for (const f of report.findings) lines.push(...findingBlock(f, s), '');
+  const explained = new Set<string>();
+  for (const f of report.findings) lines.push(...findingBlock(f, s, explained), '');
   if (report.waived.length > 0) {
     lines.push(s.dim(`Waived (${report.waived.length}):`));
     for (const w of report.waived) {
