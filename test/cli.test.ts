@@ -86,6 +86,15 @@ describe('check on the incident', () => {
     }
   });
 
+  it('explains each instance once; later findings about it point back', () => {
+    const run = tfguard(['check', INCIDENT, '--dir', 'fixtures/incident/src']);
+    for (const address of RESET_ADDRESSES) {
+      const chain = `because it references terraform_data.machine_config[${address.slice(address.indexOf('['), -1).slice(1)}]`;
+      expect(run.stdout.split(chain).length - 1, chain).toBe(1);
+      expect(run.stdout).toContain(`- ${address}  replace (destroy then create) (why: above)`);
+    }
+  });
+
   it('--format json prints one object following the DESIGN.md contract', () => {
     const run = tfguard(['check', INCIDENT, '--dir', 'fixtures/incident/src', '--format', 'json']);
     expect(run.code, run.stderr).toBe(1);
