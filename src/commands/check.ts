@@ -2,9 +2,9 @@
  * `tfguard check PLAN...`: load each plan, run the rules, report (one combined report for several plans, each
  * finding under its plan), and say with the exit code whether to apply: the worst decision wins.
  */
-import { readdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { holdsTerraform } from '../hcl/files.js';
 import { needsLocations } from '../report/index.js';
 import { buildReport, relativeDir, type Report } from '../report/report.js';
 import { reportSet } from '../report/set.js';
@@ -20,14 +20,6 @@ export interface CheckOptions {
   failOn?: string;
   terraformBin?: string;
   color?: boolean;
-}
-
-async function holdsTerraform(dir: string): Promise<boolean> {
-  try {
-    return (await readdir(dir)).some((f) => /\.tf(\.json)?$|\.tofu$/.test(f));
-  } catch {
-    return false;
-  }
 }
 
 /** `--dir` for every plan; without it, the plan file's folder when it holds .tf files, else the current one. */

@@ -3,7 +3,7 @@
  * provisioners, or something whose block left the configuration (a `removed` block may carry a destroy-time
  * provisioner). Otherwise hcl2json's WebAssembly start-up is never paid.
  */
-import { readdir } from 'node:fs/promises';
+import { holdsTerraform } from '../hcl/files.js';
 import type { SourcesState } from '../engine/types.js';
 import type { Sources } from '../hcl/types.js';
 import { isDestructive, type Plan } from '../plan/model.js';
@@ -18,17 +18,9 @@ export function needsSources(plan: Plan): boolean {
   );
 }
 
-async function hasTerraformFiles(dir: string): Promise<boolean> {
-  try {
-    return (await readdir(dir)).some((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
-  } catch {
-    return false;
-  }
-}
-
 export async function readSourcesFor(plan: Plan, dir: string): Promise<SourcesState> {
   if (!needsSources(plan)) return { status: 'not-read' };
-  if (!(await hasTerraformFiles(dir))) return { status: 'missing', reason: `no .tf files in ${dir}; pass --dir` };
+  if (!(await holdsTerraform(dir))) return { status: 'missing', reason: `no .tf files in ${dir}; pass --dir` };
   const { loadSources } = await import('../hcl/load.js');
   return { status: 'loaded', sources: await loadSources(dir) };
 }
@@ -49,7 +41,7 @@ export interface SourcesRead {
 export async function readSources(plan: Plan, dir: string, opts: { wantLocations?: boolean } = {}): Promise<SourcesRead> {
   const state = await readSourcesFor(plan, dir);
   if (state.status === 'loaded') return { state, locations: state.sources };
-  if (!opts.wantLocations || !(await hasTerraformFiles(dir))) return { state };
+  if (!opts.wantLocations || !(await holdsTerraform(dir))) return { state };
   try {
     const { loadSources } = await import('../hcl/load.js');
     return { state, locations: await loadSources(dir) };

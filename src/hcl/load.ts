@@ -12,6 +12,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { collectBlocks } from './blocks.js';
+import { isTerraformFile } from './files.js';
 import { type Json, displayPath, errorMessage, escapeRegExp, isObject, labelledBlocks, oneLine, stripBom } from './json-values.js';
 import type { ParsedFile } from './lines.js';
 import type { ModuleInstanceDir, Sources } from './types.js';
@@ -167,11 +168,6 @@ async function readModulesJson(root: string): Promise<Map<string, string>> {
   return installed;
 }
 
-/** Terraform's own rule for files it ignores: dot files, editor backups (`x~`) and `#x#` autosaves. */
-function isIgnoredFile(name: string): boolean {
-  return name.startsWith('.') || name.endsWith('~') || (name.startsWith('#') && name.endsWith('#'));
-}
-
 const OVERRIDE = /(^|_)override\.(tf|tofu)(\.json)?$/;
 
 /**
@@ -189,7 +185,7 @@ async function terraformFiles(ctx: LoadContext, dir: string): Promise<string[]> 
   }
   const names: string[] = [];
   for (const entry of entries) {
-    if (isIgnoredFile(entry.name) || !/\.(tf|tofu)(\.json)?$/.test(entry.name)) continue;
+    if (!isTerraformFile(entry.name)) continue;
     if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path.join(dir, entry.name))))) names.push(entry.name);
   }
   const primary = names.filter((n) => !OVERRIDE.test(n)).sort();

@@ -8,6 +8,7 @@
 import type { Dirent } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isTerraformFile } from '../hcl/files.js';
 
 /** How a file that may run commands is read: its comment syntax and where commands sit. */
 export type CommandFileKind = 'shell' | 'make' | 'github-actions' | 'gitlab-ci' | 'ci' | 'package-json' | 'taskfile' | 'justfile';
@@ -30,9 +31,6 @@ export interface WalkResult {
 
 const SKIP = new Set(['.git', 'node_modules', '.terraform', '.terragrunt-cache']);
 const CI_DOT_DIRS = new Set(['.github', '.gitlab', '.circleci']);
-const TERRAFORM_FILE = /\.(tf|tofu)(\.json)?$/;
-/** Terraform's own rule for files it ignores: dot files, editor backups and autosaves. */
-const IGNORED_TF = (name: string) => name.startsWith('.') || name.endsWith('~') || (name.startsWith('#') && name.endsWith('#'));
 const SHEBANG = /^#!.*[/\s](?:ba|z|k|da|a)?sh\b/;
 
 /** True when a path relative to DIR runs through a skipped directory (`..` steps aside). */
@@ -64,7 +62,7 @@ export async function walk(root: string): Promise<WalkResult> {
         continue;
       }
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
-      if (!inCi && TERRAFORM_FILE.test(name) && !IGNORED_TF(name)) {
+      if (!inCi && isTerraformFile(name)) {
         tfHere.push(name);
         continue;
       }
