@@ -3,15 +3,16 @@
  * removed block, replace_triggered_by), module resolution (local, registry through modules.json, missing),
  * JSON syntax, bad inputs as one InputError line, and hcl2json kept out of every file but load.ts.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { loadSources } from '../src/hcl/load.js';
 import { blockFor, removedFor } from '../src/hcl/lookup.js';
 import type { Sources } from '../src/hcl/types.js';
 import { FIXTURES_DIR, ROOT } from './helpers/env.js';
+import { writeTree } from './helpers/files.js';
 
 const src = (fixture: string): string => join(FIXTURES_DIR, fixture, 'src');
 
@@ -40,13 +41,7 @@ let counter = 0;
 
 /** Writes a module tree into a fresh temp folder and returns its path. */
 async function tree(files: Record<string, string>): Promise<string> {
-  const dir = join(tmp, `t${counter++}`);
-  await mkdir(dir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, name)), { recursive: true });
-    await writeFile(join(dir, name), content);
-  }
-  return dir;
+  return writeTree(join(tmp, `t${counter++}`), files);
 }
 
 async function inputError(promise: Promise<unknown>): Promise<InputError> {

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hookScript, isTfguardHook, MARKER, recordedRunner } from '../src/hook/script.js';
 import { ROOT } from './helpers/env.js';
+import { expectOneLineError } from './helpers/cli.js';
 
 const BIN = join(ROOT, 'bin', 'tfguard.js');
 const T = 90_000;
@@ -154,16 +155,6 @@ function install(clone: string, ...args: string[]): Run {
   const r = tfguard(['hook', 'install', '--dir', clone, ...args]);
   expect(r.code, r.stderr).toBe(0);
   return r;
-}
-
-/** Exit 2 with exactly one line on stderr, `tfguard: ...`, and nothing on stdout. */
-function expectOneLineError(r: Run, ...parts: string[]): void {
-  expect(r.code, `stderr: ${r.stderr}`).toBe(2);
-  const lines = r.stderr.replace(/\n$/, '').split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^tfguard: /);
-  expect(r.stdout).toBe('');
-  for (const part of parts) expect(lines[0]).toContain(part);
 }
 
 /** A refused push: git exits non-zero, the hook said why and how to bypass, the remote did not move. */

@@ -5,14 +5,16 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../src/commands/scan.js';
 import { InputError } from '../src/errors.js';
 import { findInLine } from '../src/scan/auto-approve.js';
 import { FIXTURES_DIR, ROOT } from './helpers/env.js';
+import { writeTree } from './helpers/files.js';
+import { expectOneLineError } from './helpers/cli.js';
 
 const BIN = join(ROOT, 'bin', 'tfguard.js');
 const INCIDENT_SRC = join(FIXTURES_DIR, 'incident', 'src');
@@ -32,13 +34,7 @@ afterAll(async () => {
 
 /** Writes files into a fresh temp folder and returns its path. */
 async function tree(files: Record<string, string>): Promise<string> {
-  const dir = join(tmp, `t${counter++}`);
-  await mkdir(dir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, name)), { recursive: true });
-    await writeFile(join(dir, name), content);
-  }
-  return dir;
+  return writeTree(join(tmp, `t${counter++}`), files);
 }
 
 /** 1-based line of the first line containing `needle`. */
@@ -92,16 +88,6 @@ async function scanError(dir: string, opts: { base?: string } = {}): Promise<Inp
   );
   expect(error).toBeInstanceOf(InputError);
   return error as InputError;
-}
-
-/** Exit 2 with exactly one line on stderr, `tfguard: ...`, and no stack trace. */
-function expectOneLineError(run: Run, ...parts: string[]): void {
-  expect(run.code, `stderr: ${run.stderr}`).toBe(2);
-  const lines = run.stderr.replace(/\n$/, '').split('\n');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^tfguard: /);
-  expect(run.stdout).toBe('');
-  for (const part of parts) expect(lines[0]).toContain(part);
 }
 
 function git(dir: string, ...args: string[]): string {
