@@ -84,10 +84,28 @@ function describeChange(c: ResourceChange, secrets: ReadonlySet<string>): string
   return `which is planned as ${c.action}`;
 }
 
+const indexes = new WeakMap<Plan, Map<string, ResourceChange[]>>();
+
+/** A plan's real changes (not no-op, not read) by resource address, built once per plan. */
+function changesByResource(plan: Plan): Map<string, ResourceChange[]> {
+  let index = indexes.get(plan);
+  if (!index) {
+    index = new Map();
+    for (const c of plan.changes) {
+      if (c.action === 'no-op' || c.action === 'read') continue;
+      const list = index.get(c.resourceAddress);
+      if (list) list.push(c);
+      else index.set(c.resourceAddress, [c]);
+    }
+    indexes.set(plan, index);
+  }
+  return index;
+}
+
 /** The planned change(s) of a resource referenced from `change`'s module, preferring the same key. */
 function referencedChanges(plan: Plan, change: ResourceChange, resource: string, byKey: boolean): ResourceChange[] {
   const full = change.moduleAddress ? `${change.moduleAddress}.${resource}` : resource;
-  const all = plan.changes.filter((c) => c.resourceAddress === full && c.action !== 'no-op' && c.action !== 'read');
+  const all = changesByResource(plan).get(full) ?? [];
   if (byKey && change.index !== undefined) {
     const same = all.filter((c) => c.index === change.index);
     if (same.length > 0) return same;

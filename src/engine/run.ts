@@ -8,7 +8,7 @@ import type { Sources } from '../hcl/types.js';
 import type { Plan } from '../plan/model.js';
 import { explainChain } from './chain.js';
 import { explainChange } from './explain.js';
-import type { Decision, Finding, Rule, Severity, SourcesState } from './types.js';
+import type { Decision, Finding, InstanceDetail, Rule, Severity, SourcesState } from './types.js';
 import { applyWaivers, type ExpiredWaiver, type WaivedFinding } from './waivers.js';
 
 export interface RunResult {
@@ -62,6 +62,21 @@ export function locate(sources: Sources, addresses: readonly string[]): { file: 
 export function runRules({ plan, config, rules, today, sources = { status: 'not-read' }, expect = [], locations }: RunInput): RunResult {
   const where = locations ?? (sources.status === 'loaded' ? sources.sources : undefined);
   const byAddress = new Map(plan.changes.filter((c) => !c.deposed).map((c) => [c.address, c]));
+  // Several rules name the same instances: each instance is explained once.
+  const details = new Map<string, InstanceDetail | undefined>();
+  const detailOf = (address: string): InstanceDetail | undefined => {
+    if (!details.has(address)) {
+      const change = byAddress.get(address);
+      let detail: InstanceDetail | undefined;
+      if (change) {
+        detail = explainChange(change, plan.secrets);
+        const chain = explainChain(change, plan, sources.status === 'loaded' ? sources.sources : undefined);
+        if (chain.length > 0) detail = { ...detail, chain };
+      }
+      details.set(address, detail);
+    }
+    return details.get(address);
+  };
   const all: Finding[] = [];
   for (const rule of rules) {
     const setting = config.rules.get(rule.meta.id);
@@ -75,11 +90,8 @@ export function runRules({ plan, config, rules, today, sources = { status: 'not-
         message: hit.message,
         addresses: hit.addresses,
         details: hit.addresses.flatMap((a) => {
-          const change = byAddress.get(a);
-          if (!change) return [];
-          const detail = explainChange(change, plan.secrets);
-          const chain = explainChain(change, plan, sources.status === 'loaded' ? sources.sources : undefined);
-          return [chain.length > 0 ? { ...detail, chain } : detail];
+          const detail = detailOf(a);
+          return detail ? [detail] : [];
         }),
         ...(hit.location ? { location: hit.location } : where ? withLocation(where, hit.addresses) : {}),
         ...(hit.commands ? { commands: hit.commands } : {}),
