@@ -7,6 +7,7 @@ import { blockFor, removedFor } from '../hcl/lookup.js';
 import type { Sources } from '../hcl/types.js';
 import type { Plan } from '../plan/model.js';
 import { explainChain } from './chain.js';
+import { decide } from './decide.js';
 import { explainChange } from './explain.js';
 import type { Decision, Finding, InstanceDetail, Rule, Severity, SourcesState } from './types.js';
 import { applyWaivers, type ExpiredWaiver, type WaivedFinding } from './waivers.js';
@@ -34,11 +35,7 @@ export interface RunInput {
   locations?: Sources;
 }
 
-export function decide(findings: readonly { severity: Severity }[]): Decision {
-  if (findings.some((f) => f.severity === 'block')) return 'block';
-  if (findings.length > 0) return 'warn';
-  return 'pass';
-}
+export { decide };
 
 const SEVERITY_ORDER: Record<Severity, number> = { block: 0, warn: 1 };
 

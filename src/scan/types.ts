@@ -25,10 +25,7 @@ export interface ScanResult {
   counts: { roots: number; terraformFiles: number; commandFiles: number; baseFiles: number };
 }
 
-export function decide(findings: readonly ScanFinding[]): Decision {
-  if (findings.some((f) => f.severity === 'block')) return 'block';
-  return findings.length > 0 ? 'warn' : 'pass';
-}
+export { decide } from '../engine/decide.js';
 
 /** Blocking findings first, then by file and line. */
 export function sortFindings(findings: ScanFinding[]): ScanFinding[] {
