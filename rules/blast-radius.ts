@@ -3,18 +3,14 @@ import { nameMatcher } from '../src/engine/glob.js';
 import { destroyedByGroup, instancesByGroup, listShort } from '../src/engine/instances.js';
 import { ALL_STATEFUL_TYPES } from '../src/engine/stateful-types.js';
 import { defineRule, type Severity } from '../src/engine/types.js';
+import { shQuote } from '../src/shell.js';
 
 /** At most this many `-target` commands are suggested; the rest are counted. */
 const MAX_SUGGESTIONS = 20;
 
-/** Quotes a word for POSIX shells: single quotes, a single quote inside written as `'\''`. */
-function shellQuote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
 /** The staged alternative: apply one group member at a time, one `terraform apply -target` per address. */
 function stagedApply(addresses: readonly string[]): string[] {
-  const lines = addresses.slice(0, MAX_SUGGESTIONS).map((a) => `terraform apply -target=${shellQuote(a)}`);
+  const lines = addresses.slice(0, MAX_SUGGESTIONS).map((a) => `terraform apply -target=${shQuote(a)}`);
   if (addresses.length > MAX_SUGGESTIONS) lines.push(`… and ${addresses.length - MAX_SUGGESTIONS} more`);
   return lines;
 }

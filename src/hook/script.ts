@@ -10,6 +10,7 @@
  *
  * Pure: (hook, where tfguard is) -> script text. Nothing here touches the filesystem.
  */
+import { shQuote } from '../shell.js';
 
 export const HOOK_NAMES = ['pre-push', 'pre-commit'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
@@ -29,10 +30,6 @@ export interface Runner {
   cli: string;
 }
 
-/** Quotes a word for POSIX sh. */
-export function shQuote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 /** The runner recorded in a tfguard hook script, if it can be read back (for `tfguard hook status`). */
 export function recordedRunner(text: string): Runner | undefined {
