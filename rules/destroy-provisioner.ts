@@ -2,32 +2,33 @@ import { z } from 'zod';
 import { destructiveMatches } from '../src/engine/destructive-commands.js';
 import { renderCommand } from '../src/engine/render-command.js';
 import { defineRule, type Hit, type RenderedProvisioner } from '../src/engine/types.js';
+import { whatRuns } from '../src/engine/what-runs.js';
 import { blockFor, removedFor } from '../src/hcl/lookup.js';
 import { moduleDir } from '../src/hcl/paths.js';
 import type { SourceProvisioner, Sources } from '../src/hcl/types.js';
-import { isDestructive, type ResourceChange } from '../src/plan/model.js';
+import { isDestructive, type Plan, type ResourceChange } from '../src/plan/model.js';
 
-/** What a provisioner runs, as written: a local-exec command, remote-exec lines, a script. */
-function rawCommand(p: SourceProvisioner): string | undefined {
-  if (p.command !== undefined) return p.command;
-  if (p.inline !== undefined) return p.inline.join(' && ');
-  return p.script;
-}
-
+/** What the provisioner runs (interpreter, command, environment), rendered from the instance's prior values. */
 function render(p: SourceProvisioner, change: ResourceChange, sources: Sources, file: string, line: number): RenderedProvisioner {
-  const raw = rawCommand(p) ?? `(${p.type} provisioner)`;
-  const rendered = renderCommand(raw, {
+  const unresolved: string[] = [];
+  const ctx = {
     self: change.before,
     selfSensitive: change.beforeSensitive,
     key: change.index,
     pathModule: moduleDir(sources, change.address),
     pathRoot: '.',
+  };
+  const runs = whatRuns(p, (template) => {
+    const rendered = renderCommand(template, ctx);
+    unresolved.push(...rendered.unresolved);
+    return rendered.text;
   });
   return {
     provisioner: p.type,
-    command: rendered.text,
-    destructive: destructiveMatches(rendered.text).map((d) => d.name),
-    unresolved: rendered.unresolved,
+    command: runs.text,
+    destructive: destructiveMatches(runs.text).map((d) => d.name),
+    ...(runs.unknown !== undefined ? { unknown: runs.unknown } : {}),
+    unresolved: [...new Set(unresolved)],
     file,
     line: p.line ?? line,
   };
@@ -37,9 +38,15 @@ function describe(commands: RenderedProvisioner[]): string {
   return commands
     .map((c) => {
       const danger = destructiveMatches(c.command).map((d) => `${d.name}: ${d.what}`);
-      return `\`${c.command}\`${danger.length > 0 ? ` — DESTRUCTIVE (${danger.join('; ')})` : ''}`;
+      const note = danger.length > 0 ? ` — DESTRUCTIVE (${danger.join('; ')})` : c.unknown !== undefined ? ` — CANNOT TELL what runs (${c.unknown})` : '';
+      return `\`${c.command}\`${note}`;
     })
     .join(', then ');
+}
+
+/** How many provisioners the configuration gives the instances: each one may run when its instance is destroyed. */
+function provisionerCount(plan: Plan, changes: readonly ResourceChange[]): number {
+  return changes.reduce((n, c) => n + (plan.configProvisioners.get(c.groupAddress)?.length ?? 0), 0);
 }
 
 /**
@@ -57,11 +64,11 @@ export default defineRule({
   check({ plan, sources: state }) {
     const destroyed = plan.changes.filter(isDestructive);
     const hits: Hit[] = [];
-    const unverified: string[] = [];
+    const unverified: ResourceChange[] = [];
     for (const change of destroyed) {
       if (state.status !== 'loaded') {
         // `not-read`: the command judged that the plan needs no sources.
-        if (state.status === 'missing' && plan.configProvisioners.has(change.groupAddress)) unverified.push(change.address);
+        if (state.status === 'missing' && plan.configProvisioners.has(change.groupAddress)) unverified.push(change);
         continue;
       }
       const sources = state.sources;
@@ -69,7 +76,7 @@ export default defineRule({
       const removed = block ? undefined : removedFor(sources, change.address);
       const where = block ?? (removed?.destroy ? removed : undefined);
       if (!where) {
-        if (!removed && plan.configProvisioners.has(change.groupAddress)) unverified.push(change.address);
+        if (!removed && plan.configProvisioners.has(change.groupAddress)) unverified.push(change);
         continue;
       }
       const provisioners = where.provisioners.filter((p) => p.when === 'destroy');
@@ -87,13 +94,16 @@ export default defineRule({
       });
     }
     if (unverified.length > 0) {
-      const why = state.status === 'missing' ? state.reason : 'the sources do not declare these resources';
+      // Fail closed: without the sources, a `when = destroy` provisioner cannot be ruled out. The finding takes
+      // the rule's severity (block by default), like a provisioner that is known to run.
+      const why = state.status === 'missing' ? state.reason : `the sources in ${state.status === 'loaded' ? state.sources.root : 'DIR'} do not declare these resources`;
+      const n = provisionerCount(plan, unverified);
       hits.push({
         message:
-          `The plan destroys ${unverified.length} instance(s) whose configuration has provisioners, and ` +
-          `destroy-time provisioners could not be verified (${why}): a person must review; -auto-approve is refused.`,
-        addresses: unverified,
-        severity: 'warn',
+          `Cannot tell whether ${n} provisioner(s) run at destroy time: the plan destroys ${unverified.length} instance(s) ` +
+          `whose configuration has provisioners, and the plan JSON does not say when they run (${why}). ` +
+          `Pass --dir ROOT_MODULE, the folder with the .tf files the plan was made from.`,
+        addresses: unverified.map((c) => c.address),
       });
     }
     return hits;

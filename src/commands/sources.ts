@@ -20,7 +20,7 @@ export function needsSources(plan: Plan): boolean {
 
 export async function readSourcesFor(plan: Plan, dir: string): Promise<SourcesState> {
   if (!needsSources(plan)) return { status: 'not-read' };
-  if (!(await holdsTerraform(dir))) return { status: 'missing', reason: `no .tf files in ${dir}; pass --dir` };
+  if (!(await holdsTerraform(dir))) return { status: 'missing', reason: `no .tf files in ${dir}` };
   const { loadSources } = await import('../hcl/load.js');
   return { status: 'loaded', sources: await loadSources(dir) };
 }

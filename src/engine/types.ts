@@ -45,6 +45,8 @@ export interface RenderedProvisioner {
   command: string;
   /** Names of the destructive command patterns it matches (`talosctl reset`, `rm -r`, ...). */
   destructive: string[];
+  /** Why what runs cannot be told (an interpreter or environment tfguard cannot read), when it cannot. */
+  unknown?: string;
   unresolved: string[];
   file: string;
   line: number;

@@ -1,5 +1,5 @@
 /** Resource, data and `removed` blocks of a parsed file, with provisioners, lifecycle and lines. */
-import { type Json, blockList, firstBlock, isFalse, isObject, isTrue, isWord, stringList, stringValue, unwrap } from './json-values.js';
+import { type Json, blockList, firstBlock, isFalse, isObject, isTrue, isWord, stringList, stringMap, stringValue, unwrap } from './json-values.js';
 import { Locator, type BlockAt, type ParsedFile } from './lines.js';
 import type { RemovedBlock, ResourceBlock, SourceLifecycle, SourceProvisioner, Sources } from './types.js';
 import { formatAddress, parseAddress } from '../plan/address.js';
@@ -116,6 +116,13 @@ export function provisioner(type: string, body: Json): SourceProvisioner {
   if (inline) p.inline = inline;
   const interpreter = stringList(body['interpreter']);
   if (interpreter) p.interpreter = interpreter;
+  const environment = body['environment'];
+  if (isObject(environment)) p.environment = stringMap(environment);
+  const opaque = {
+    ...(typeof body['interpreter'] === 'string' ? { interpreter: body['interpreter'] } : {}),
+    ...(typeof environment === 'string' ? { environment } : {}),
+  };
+  if (Object.keys(opaque).length > 0) p.opaque = opaque;
   const scripts = stringList(body['scripts']);
   const script =
     stringValue(body['script']) ??

@@ -80,3 +80,12 @@ export function errorMessage(error: unknown): string {
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/** An object of scalars as strings (`environment = { A = "x", N = 1 }`); other values are left out. */
+export function stringMap(value: Json): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  }
+  return out;
+}

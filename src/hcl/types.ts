@@ -15,7 +15,15 @@ export interface SourceProvisioner {
   inline?: string[];
   /** remote-exec `script` / `scripts`, file `source`/`content`: whatever else says what runs. */
   script?: string;
+  /** local-exec `interpreter`: the program and arguments the command is given to, raw, as written. */
   interpreter?: string[];
+  /** local-exec `environment`: variables set for the command, values raw (`${...}` templates as written). */
+  environment?: Record<string, string>;
+  /**
+   * `interpreter` or `environment` given as an expression tfguard cannot read (`interpreter = local.shell`,
+   * `environment = var.env`), as written: what runs cannot be told from the sources alone.
+   */
+  opaque?: { interpreter?: string; environment?: string };
   /** Line in the file where the provisioner block starts (1-based), when it can be found. */
   line?: number;
 }

@@ -165,7 +165,12 @@ function addressLines(f: ReportFinding, limits: Limits): string[] {
 
 function commandLines(report: Report, c: RenderedProvisioner): string[] {
   const where = mdCode(`${artifactPath(report, c.file)}:${c.line}`);
-  const danger = c.destructive.length > 0 ? ` — **DESTRUCTIVE**: ${c.destructive.map(mdText).join(', ')}` : '';
+  const danger =
+    c.destructive.length > 0
+      ? ` — **DESTRUCTIVE**: ${c.destructive.map(mdText).join(', ')}`
+      : c.unknown !== undefined
+        ? ` — **CANNOT TELL what runs**: ${mdText(c.unknown)}`
+        : '';
   const lines = [`Runs at destroy time (${mdCode(c.provisioner)} provisioner, ${where})${danger}:`, ''];
   lines.push(...mdCodeBlock(c.command, 'sh'));
   if (c.unresolved.length > 0) lines.push('', `Not resolved from the plan: ${c.unresolved.map((u) => mdCode(u)).join(', ')}`);

@@ -4,6 +4,8 @@
  * several roots or under several names is reported once, with every address it has (terraform.ts).
  */
 import { destructiveMatches } from '../engine/destructive-commands.js';
+import { renderCommand } from '../engine/render-command.js';
+import { whatRuns } from '../engine/what-runs.js';
 import type { SourceProvisioner } from '../hcl/types.js';
 import type { TerraformTree } from './terraform.js';
 import type { ScanFinding } from './types.js';
@@ -37,26 +39,25 @@ export function destroyProvisionerFindings(tree: TerraformTree): ScanFinding[] {
   return found.map(toFinding);
 }
 
+/** What runs, as written: templates stay as they are (`$${` is shown as the shell sees it, `${`). */
+function asWritten(template: string): string {
+  return renderCommand(template, { self: undefined, selfSensitive: undefined }).text;
+}
+
 function toFinding(p: Pending): ScanFinding {
   const addresses = p.addresses;
   const name = addresses.length === 1 ? addresses[0]! : p.local;
-  const { shown, text } = whatRuns(p.provisioner);
-  const destructive = destructiveMatches(text);
+  const runs = whatRuns(p.provisioner, asWritten);
+  const destructive = destructiveMatches(runs.text);
   const who = p.removed
     ? `The removed block for ${name} (destroy = true) has a destroy-time ${p.provisioner.type} provisioner: the next apply destroys it and runs`
     : `${name} has a destroy-time ${p.provisioner.type} provisioner that runs`;
+  const review = 'It runs whenever the resource is destroyed or replaced: a person must review every plan that does that';
   const tail =
     destructive.length > 0
       ? ` — DESTRUCTIVE (${destructive.map((d) => `${d.name}: ${d.what}`).join('; ')})`
-      : '. It runs whenever the resource is destroyed or replaced: a person must review every plan that does that';
-  return { rule: 'destroy-provisioner', severity: destructive.length > 0 ? 'block' : 'warn', message: `${who} ${shown}${tail}`, file: p.file, line: p.line, addresses };
-}
-
-/** The raw command as written (unrendered), and all the text that says what runs. */
-function whatRuns(p: SourceProvisioner): { shown: string; text: string } {
-  const parts = [p.command, ...(p.inline ?? []), p.script].filter((x): x is string => x !== undefined);
-  if (p.command !== undefined) return { shown: `\`${p.command}\``, text: parts.join('\n') };
-  if (p.inline !== undefined && p.inline.length > 0) return { shown: `\`${p.inline.join('; ')}\``, text: parts.join('\n') };
-  if (p.script !== undefined) return { shown: `\`${p.script}\``, text: parts.join('\n') };
-  return { shown: '(no command found)', text: '' };
+      : runs.unknown !== undefined
+        ? ` — tfguard cannot tell what it runs (${runs.unknown}); \`tfguard check\` on a plan shows it. ${review}`
+        : `. ${review}`;
+  return { rule: 'destroy-provisioner', severity: destructive.length > 0 ? 'block' : 'warn', message: `${who} \`${runs.text}\`${tail}`, file: p.file, line: p.line, addresses };
 }

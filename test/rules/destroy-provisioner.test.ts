@@ -61,12 +61,30 @@ describe('destroy-provisioner', () => {
     expect(found[0]?.commands?.[0]?.command).toContain('(sensitive)');
   });
 
-  it('warns that destroy-time provisioners could not be verified when the sources are missing', () => {
+  it('blocks when the sources are missing: a destroy-time provisioner cannot be ruled out', () => {
     const found = run(fixturePlan('incident'), { status: 'missing', reason: 'no .tf files in /x' });
     expect(found).toHaveLength(1);
-    expect(found[0]?.severity).toBe('warn');
-    expect(found[0]?.message).toContain('could not be verified');
+    expect(found[0]?.severity).toBe('block');
+    expect(found[0]?.message).toContain('Cannot tell whether 3 provisioner(s) run at destroy time');
+    expect(found[0]?.message).toContain('no .tf files in /x');
+    expect(found[0]?.message).toContain('Pass --dir ROOT_MODULE');
     expect(found[0]?.addresses).toHaveLength(3);
+  });
+
+  it('blocks when the sources read do not declare the destroyed resources (the wrong --dir)', async () => {
+    const found = run(fixturePlan('incident'), await loaded('add-worker'));
+    expect(found).toHaveLength(1);
+    expect(found[0]?.severity).toBe('block');
+    expect(found[0]?.message).toContain('do not declare these resources');
+  });
+
+  it('sees what runs through interpreter and environment, and marks it destructive', async () => {
+    const found = run(fixturePlan('interpreter-env'), await loaded('interpreter-env'));
+    expect(found).toHaveLength(1);
+    expect(found[0]?.commands?.map((c) => [c.command, c.destructive])).toEqual([
+      ['talosctl reset --graceful=false --reboot --nodes 192.168.111.211', ['talosctl reset', 'reboot/shutdown']],
+      ['wipefs -a /dev/sdb', ['wipefs']],
+    ]);
   });
 
   it('needs no sources when the configuration has no provisioners on destroyed resources', () => {
