@@ -7,6 +7,18 @@ import { TfguardError } from './errors.js';
 import { VERSION } from './version.js';
 
 let exitCode = 0;
+let stdoutError: NodeJS.ErrnoException | undefined;
+
+/** Waits until what was written to stdout has been handed to the system (or failed). */
+function flushStdout(): Promise<void> {
+  if (process.stdout.destroyed) return Promise.resolve();
+  return new Promise((resolve) => process.stdout.write('', () => resolve()));
+}
+
+function stdoutFailed(error: NodeJS.ErrnoException): number {
+  process.stderr.write(`tfguard: cannot write to standard output (${error.message.replace(/\s+/g, ' ')}), so nothing was approved\n`);
+  return 2;
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -50,6 +62,8 @@ function buildProgram(): Command {
     .description('check the sources without a plan (for a git pre-push hook): exit 0 (pass), 1 (blocked) or 2 (error)')
     .argument('[dir]', 'directory to scan: every root module, script and CI file under it (default: cwd)')
     .option('--base <ref>', 'git ref to compare with: also report prevent_destroy removed since REF')
+    .option('--commits <range>', 'BASE..TIP, or TIP (its commits that no remote-tracking ref has): also scan what each commit adds in the files it changes')
+    .option('--max-commits <n>', 'refuse (exit 2) a --commits range of more commits than this (default: $TFGUARD_MAX_COMMITS, else 1000)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 at this decision').choices(['block', 'warn', 'never']).default('block'))
@@ -153,15 +167,22 @@ function buildProgram(): Command {
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
-  // A reader that stops early (`tfguard check plan.json | head`) is not an error: the exit code still tells.
+  // Standard output that cannot be written (a full disk, `> /dev/full`, an I/O error) is an error: the report
+  // was not delivered, so nothing passes (exit 2, one line). A reader that stops early (`tfguard check plan.json
+  // | head`, EPIPE) is not: the exit code still tells.
+  stdoutError = undefined;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code !== 'EPIPE') stdoutError ??= error;
   });
   argvSeen = argv;
   try {
     await buildProgram().parseAsync(argv);
+    await flushStdout();
+    if (stdoutError) return stdoutFailed(stdoutError);
     return exitCode;
   } catch (error) {
+    await flushStdout();
+    if (stdoutError) return stdoutFailed(stdoutError);
     if (error instanceof CommanderError) {
       // Help and version exit 0; every usage error exits 2 (commander has printed the message).
       return error.exitCode === 0 ? 0 : 2;

@@ -117,7 +117,7 @@ describe('tfguard init', () => {
   });
 
   it('refuses a --dir that is not a directory (exit 2)', () => {
-    expectOneLineError(tfguard(['init', '--dir', join(tmp, 'no-such-dir')]), 'not a directory');
+    expectOneLineError(tfguard(['init', '--dir', join(tmp, 'no-such-dir')]), 'no such directory');
   });
 
   it('points $schema at the nearest node_modules/tfguard above the root module', () => {

@@ -4,6 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { existingDir } from './dir.js';
 import { holdsTerraform } from '../hcl/files.js';
 import { needsLocations } from '../report/index.js';
 import { buildReport, relativeDir, type Report } from '../report/report.js';
@@ -24,7 +25,7 @@ export interface CheckOptions {
 
 /** `--dir` for every plan; without it, the plan file's folder when it holds .tf files, else the current one. */
 async function rootFor(plan: string, dir: string | undefined): Promise<string> {
-  if (dir !== undefined) return resolve(dir);
+  if (dir !== undefined) return existingDir(dir);
   if (plan !== '-' && (await holdsTerraform(dirname(resolve(plan))))) return dirname(resolve(plan));
   return resolve('.');
 }

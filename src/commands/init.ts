@@ -7,14 +7,15 @@
  * editors show the shipped JSON Schema's descriptions on hover and complete rule ids and options. No `$comment`.
  */
 import { existsSync } from 'node:fs';
-import { stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import type { Rule } from '../engine/types.js';
 import { InputError, UsageError } from '../errors.js';
 import { PER_FINDING_SEVERITY, SCHEMA_FILE, SCHEMA_REF } from '../config/json-schema.js';
 import { CONFIG_FILE } from '../config/load.js';
 import { resolveConfig } from '../config/resolve.js';
+import { existingDir } from './dir.js';
 
 /** Rules that pick block or warn per finding get no severity in the starter config: see json-schema.ts. */
 export { PER_FINDING_SEVERITY };
@@ -64,9 +65,7 @@ function schemaRefFor(dir: string): string {
 }
 
 export async function init(opts: InitOptions): Promise<number> {
-  const dir = resolve(opts.dir ?? '.');
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
-  if (!isDir) throw new InputError(`${opts.dir ?? '.'}: not a directory (give --dir the root module)`);
+  const dir = await existingDir(opts.dir ?? '.');
   const path = join(dir, CONFIG_FILE);
   const shown = relative(process.cwd(), path) || CONFIG_FILE;
 

@@ -1,12 +1,12 @@
 /** `tfguard log`: the audit log of `tfguard apply`, newest first, readable. */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import type { AuditRecord } from '../apply/audit.js';
 import { auditPath } from '../apply/audit.js';
 import { loadConfig } from '../config/load.js';
 import { summaryLine } from '../engine/summary.js';
 import { InputError, UsageError } from '../errors.js';
+import { existingDir } from './dir.js';
 import { makeStyle, wantColor, type Style } from '../report/style.js';
 
 export interface LogOptions {
@@ -55,7 +55,7 @@ function formatRecord(r: AuditRecord, s: Style): string {
 }
 
 export async function printLog(opts: LogOptions): Promise<number> {
-  const dir = resolve(opts.dir ?? '.');
+  const dir = await existingDir(opts.dir ?? '.');
   let limit: number | undefined;
   if (opts.limit !== undefined) {
     limit = Number(opts.limit);
