@@ -11,13 +11,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InputError, UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { isTerraformFile } from '../hcl/files.js';
 import type { Sources } from '../hcl/types.js';
 import type { TerraformTree } from './terraform.js';
 import type { ScanFinding } from './types.js';
+import { git as runGit, lastLine, readBlobs, repositoryPrefix, resolveCommit } from './git.js';
 import { isSkippedPath } from './walk.js';
-
-const TERRAFORM_FILE = /\.(tf|tofu)(\.json)?$/;
 
 export interface GitBase {
   ref: string;
@@ -26,37 +26,12 @@ export interface GitBase {
   prefix: string;
 }
 
-async function git(dir: string, args: string[], input?: Buffer): Promise<{ ok: boolean; stdout: Buffer; stderr: string }> {
-  const { execa } = await import('execa');
-  try {
-    const result = await execa('git', ['-C', dir, ...args], {
-      reject: false,
-      encoding: 'buffer',
-      stripFinalNewline: false,
-      ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
-      env: { GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-    });
-    if (result.failed && result.exitCode === undefined) {
-      throw new InputError(`--base needs git, which cannot be run: ${oneLine(String(result.shortMessage ?? result.message))}`);
-    }
-    return { ok: result.exitCode === 0, stdout: Buffer.from(result.stdout), stderr: Buffer.from(result.stderr).toString('utf8') };
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`--base needs git, which cannot be run: ${oneLine((error as Error).message)}`);
-  }
-}
+const git = (dir: string, args: string[], input?: Buffer) => runGit(dir, args, '--base', input);
 
 /** Checks that DIR is in a git repository and that REF names a commit; exit 2 otherwise. */
 export async function resolveBase(dir: string, dirArg: string, ref: string): Promise<GitBase> {
-  if (ref === '' || ref.startsWith('-')) throw new UsageError(`--base ${JSON.stringify(ref)}: not a git ref`);
-  const top = await git(dir, ['rev-parse', '--show-prefix']);
-  if (!top.ok) {
-    throw new InputError(`${dirArg}: not in a git repository, so --base ${ref} cannot be compared (${lastLine(top.stderr)})`);
-  }
-  const prefix = top.stdout.toString('utf8').replace(/\r?\n$/, '');
-  const commit = await git(dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-  if (!commit.ok) throw new InputError(`--base ${ref}: git cannot resolve it to a commit in ${dirArg}`);
-  return { ref, commit: commit.stdout.toString('utf8').trim(), prefix };
+  const prefix = await repositoryPrefix(dir, dirArg, `--base ${ref}`);
+  return { ref, commit: await resolveCommit(dir, dirArg, '--base', ref), prefix };
 }
 
 /** Terraform files under DIR that were deleted or changed since REF, with their text at REF. */
@@ -66,25 +41,13 @@ async function changedAtBase(dir: string, base: GitBase): Promise<{ rel: string;
   const rels = diff.stdout
     .toString('utf8')
     .split('\0')
-    .filter((rel) => rel !== '' && TERRAFORM_FILE.test(rel) && !path.posix.basename(rel).startsWith('.') && !isSkippedPath(rel));
+    .filter((rel) => rel !== '' && isTerraformFile(path.posix.basename(rel)) && !isSkippedPath(rel));
   if (rels.length === 0) return [];
-  const input = Buffer.from(rels.map((rel) => `${base.commit}:${base.prefix}${rel}\n`).join(''));
-  const batch = await git(dir, ['cat-file', '--batch'], input);
-  if (!batch.ok) throw new InputError(`git cat-file at ${base.ref} failed: ${lastLine(batch.stderr)}`);
-  const out: { rel: string; text: string }[] = [];
-  let at = 0;
-  for (const rel of rels) {
-    const eol = batch.stdout.indexOf(0x0a, at);
-    if (eol < 0) break;
-    const header = batch.stdout.subarray(at, eol).toString('utf8');
-    at = eol + 1;
-    const m = /^\S+ (\w+) (\d+)$/.exec(header);
-    if (!m) continue; // `missing`: not a file at REF
-    const size = Number(m[2]);
-    if (m[1] === 'blob') out.push({ rel, text: batch.stdout.subarray(at, at + size).toString('utf8') });
-    at += size + 1;
-  }
-  return out;
+  const blobs = await readBlobs(dir, rels.map((rel) => `${base.commit}:${base.prefix}${rel}`), '--base');
+  return rels.flatMap((rel, i) => {
+    const blob = blobs[i];
+    return blob === undefined ? [] : [{ rel, text: blob.toString('utf8') }]; // missing: not a file at REF
+  });
 }
 
 export interface BaseBlock {
@@ -210,13 +173,3 @@ export function preventDestroyFindings(tree: TerraformTree, base: BaseProtected)
   }
   return findings;
 }
-
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n').filter(Boolean);
-  return oneLine(lines[lines.length - 1] ?? 'no output');
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
-}
-
