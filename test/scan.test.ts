@@ -65,7 +65,7 @@ function tfguard(args: string[], cwd = ROOT): Run {
 }
 
 /** The command in-process: its exit code and the report it printed (stdout captured). */
-async function scanJson(dir: string, opts: { base?: string; failOn?: string } = {}): Promise<{ code: number; report: any }> {
+async function scanJson(dir: string, opts: { base?: string; failOn?: string; commits?: string; maxCommits?: string } = {}): Promise<{ code: number; report: any }> {
   const chunks: string[] = [];
   const write = process.stdout.write;
   process.stdout.write = ((chunk: string | Uint8Array) => {
@@ -81,7 +81,7 @@ async function scanJson(dir: string, opts: { base?: string; failOn?: string } = 
   return { code, report: JSON.parse(chunks.join('')) };
 }
 
-async function scanError(dir: string, opts: { base?: string } = {}): Promise<InputError> {
+async function scanError(dir: string, opts: { base?: string; commits?: string; maxCommits?: string } = {}): Promise<InputError> {
   const error = await scanJson(dir, opts).then(
     () => undefined,
     (e: unknown) => e,
@@ -342,6 +342,136 @@ removed {
     } finally {
       await rm(outside, { recursive: true, force: true });
     }
+  });
+});
+
+const RESET = (name: string, command = 'talosctl reset --nodes 10.0.0.1 --graceful=false') => `resource "terraform_data" "${name}" {
+  provisioner "local-exec" {
+    when    = destroy
+    command = "${command}"
+  }
+}
+`;
+
+/** Commits FILES (relative path → content, null deletes) in DIR; returns the commit's sha. */
+async function commitFiles(dir: string, message: string, files: Record<string, string | null>): Promise<string> {
+  for (const [rel, text] of Object.entries(files)) {
+    if (text === null) git(dir, 'rm', '-q', rel);
+    else await writeTree(dir, { [rel]: text });
+  }
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '--allow-empty', '-m', message);
+  return git(dir, 'rev-parse', 'HEAD').trim();
+}
+
+const short = (dir: string, sha: string) => git(dir, 'rev-parse', '--short', sha).trim();
+
+describe('--commits: what each commit of a range adds', () => {
+  it('a finding a later commit removes is reported at the commit that holds it; one still in DIR once, with the commit that added it', async () => {
+    const dir = await repo({ 'main.tf': 'resource "terraform_data" "a" {}\n' });
+    const base = git(dir, 'rev-parse', 'HEAD').trim();
+    const added = await commitFiles(dir, 'reset on destroy', { 'reset.tf': RESET('r') });
+    await commitFiles(dir, 'no reset', { 'reset.tf': null });
+    const kept = await commitFiles(dir, 'deploy', { 'ci/deploy.sh': '#!/bin/sh\nterraform apply -auto-approve\n' });
+    await commitFiles(dir, 'deploy, edited', { 'ci/deploy.sh': '#!/bin/sh\n# deploy\nterraform apply -auto-approve\n' });
+    const { code, report } = await scanJson(dir, { commits: `${base}..HEAD` });
+    expect(code).toBe(1);
+    expect(report.scan).toEqual({ dir, base: null, commits: { range: `${base}..HEAD`, count: 4 } });
+    expect(report.findings.map((f: any) => [f.rule, f.file, f.line, f.commit?.short, f.commit?.subject, f.only_in_commit])).toEqual([
+      ['auto-approve', 'ci/deploy.sh', 3, short(dir, kept), 'deploy', undefined],
+      ['destroy-provisioner', 'reset.tf', 2, short(dir, added), 'reset on destroy', true],
+    ]);
+    expect(report.findings[1].commit.sha).toBe(added);
+    // Without --commits, only DIR: the removed provisioner is not seen.
+    expect((await scanJson(dir)).report.findings.map((f: any) => f.rule)).toEqual(['auto-approve']);
+  });
+
+  it('what the base already has is not added by the range, nor blocks when the range removes it in two steps', async () => {
+    const dir = await repo({ 'reset.tf': RESET('r'), 'keep.tf': RESET('k', 'echo bye') });
+    const base = git(dir, 'rev-parse', 'HEAD').trim();
+    await commitFiles(dir, 'touch the reset file', { 'reset.tf': `# owned by the platform team\n${RESET('r')}` });
+    await commitFiles(dir, 'drop the reset', { 'reset.tf': null });
+    await commitFiles(dir, 'touch keep', { 'keep.tf': `${RESET('k', 'echo bye')}\n# edited\n` });
+    const { code, report } = await scanJson(dir, { commits: `${base}..HEAD` });
+    expect(code).toBe(0);
+    expect(report.findings.map((f: any) => [f.file, f.severity, f.commit])).toEqual([['keep.tf', 'warn', undefined]]);
+  });
+
+  it('a merge: what it adds in files that differ from every parent (an evil merge) is found', async () => {
+    const dir = await repo({ 'main.tf': 'resource "terraform_data" "a" {\n  input = "v1"\n}\n' });
+    const base = git(dir, 'rev-parse', 'HEAD').trim();
+    git(dir, 'checkout', '-q', '-b', 'side');
+    await commitFiles(dir, 'side', { 'main.tf': 'resource "terraform_data" "a" {\n  input = "side"\n}\n' });
+    git(dir, 'checkout', '-q', '-');
+    await commitFiles(dir, 'ours', { 'main.tf': 'resource "terraform_data" "a" {\n  input = "ours"\n}\n' });
+    git(dir, 'merge', '-q', '-s', 'ours', '--no-commit', 'side');
+    const merge = await commitFiles(dir, 'merge side', { 'main.tf': `resource "terraform_data" "a" {\n  input = "both"\n}\n${RESET('r')}` });
+    await commitFiles(dir, 'clean up', { 'main.tf': 'resource "terraform_data" "a" {\n  input = "both"\n}\n' });
+    const { code, report } = await scanJson(dir, { commits: `${base}..HEAD` });
+    expect(code).toBe(1);
+    expect(report.scan.commits.count).toBe(4);
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ rule: 'destroy-provisioner', file: 'main.tf', line: 5, commit: { sha: merge, subject: 'merge side' }, only_in_commit: true });
+  });
+
+  it('a module reads under the addresses DIR gives it, so that a finding in DIR and in a commit is one', async () => {
+    const dir = await repo({ 'envs/prod/main.tf': 'module "node" {\n  source = "../../modules/node"\n}\n', 'modules/node/main.tf': '' });
+    const base = git(dir, 'rev-parse', 'HEAD').trim();
+    const added = await commitFiles(dir, 'reset', { 'modules/node/reset.tf': RESET('reset') });
+    await commitFiles(dir, 'reset, reformatted', { 'modules/node/reset.tf': `\n${RESET('reset')}` });
+    const { report } = await scanJson(dir, { commits: `${base}..HEAD` });
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ file: 'modules/node/reset.tf', line: 3, addresses: ['module.node.terraform_data.reset'], commit: { sha: added } });
+    expect(report.findings[0]).not.toHaveProperty('only_in_commit');
+  });
+
+  it('DIR in a subfolder: paths relative to it, files outside it not read', async () => {
+    const dir = await repo({ 'infra/main.tf': '', 'other/main.tf': '' });
+    const base = git(dir, 'rev-parse', 'HEAD').trim();
+    await commitFiles(dir, 'both', { 'infra/reset.tf': RESET('r'), 'other/reset.tf': RESET('o') });
+    await commitFiles(dir, 'none', { 'infra/reset.tf': null, 'other/reset.tf': null });
+    const { report } = await scanJson(join(dir, 'infra'), { commits: `${base}..HEAD` });
+    expect(report.findings.map((f: any) => [f.file, f.addresses])).toEqual([['reset.tf', ['terraform_data.r']]]);
+  });
+
+  it('TIP alone: the commits that no remote-tracking ref has', async () => {
+    const dir = await repo({ 'reset.tf': RESET('old') });
+    git(dir, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+    const added = await commitFiles(dir, 'new reset', { 'reset.tf': null, 'new.tf': RESET('new') });
+    await commitFiles(dir, 'no reset', { 'new.tf': null });
+    const { report } = await scanJson(dir, { commits: 'HEAD' });
+    expect(report.scan.commits).toEqual({ range: 'HEAD', count: 2 });
+    expect(report.findings.map((f: any) => [f.file, f.commit.sha])).toEqual([['new.tf', added]]);
+  });
+
+  it('a .tf that does not parse in a commit is an error naming the commit', async () => {
+    const dir = await repo({ 'main.tf': '' });
+    const base = git(dir, 'rev-parse', 'HEAD').trim();
+    const broken = await commitFiles(dir, 'wip', { 'main.tf': 'resource "terraform_data" "a" {\n' });
+    await commitFiles(dir, 'fixed', { 'main.tf': 'resource "terraform_data" "a" {}\n' });
+    const error = await scanError(dir, { commits: `${base}..HEAD` });
+    expect(error.message).toMatch(new RegExp(`^in commit ${short(dir, broken)} "wip": main\\.tf: cannot parse`));
+  });
+
+  it('more commits than --max-commits (or TFGUARD_MAX_COMMITS) is an error, never a pass', async () => {
+    const dir = await repo({ 'main.tf': '' });
+    const base = git(dir, 'rev-parse', 'HEAD').trim();
+    for (let i = 0; i < 3; i++) await commitFiles(dir, `c${i}`, { [`v${i}.tf`]: `variable "v${i}" {}\n` });
+    const error = await scanError(dir, { commits: `${base}..HEAD`, maxCommits: '2' });
+    expect(error.message).toContain(`--commits ${base}..HEAD: 3 commits to scan, more than the limit of 2`);
+    expect((await scanJson(dir, { commits: `${base}..HEAD`, maxCommits: '3' })).code).toBe(0);
+  });
+
+  it('through the CLI: one-line errors for ranges git must not read as options, unknown refs and bad limits', async () => {
+    const dir = await repo({ 'main.tf': '' });
+    expectOneLineError(tfguard(['scan', dir, '--commits', '--output=x..HEAD']), '--commits "--output=x": not a git ref');
+    expectOneLineError(tfguard(['scan', dir, '--commits', 'HEAD..-x']), 'not a git ref');
+    expectOneLineError(tfguard(['scan', dir, '--commits', 'HEAD...HEAD']), 'give BASE..TIP or TIP');
+    expectOneLineError(tfguard(['scan', dir, '--commits', 'nope..HEAD']), '--commits nope: git cannot resolve it');
+    expectOneLineError(tfguard(['scan', dir, '--commits', 'HEAD', '--max-commits', '0']), '--max-commits "0"');
+    const text = tfguard(['scan', dir, '--commits', 'HEAD']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Scanned 1 commit of HEAD one by one: 1 changed file read.');
   });
 });
 

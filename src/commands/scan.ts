@@ -1,7 +1,8 @@
 /**
  * `tfguard scan [DIR]`: the static check for a git pre-push hook. No plan, no terraform binary, no state:
  * destroy-time provisioners in every root module under DIR, `-auto-approve` outside tfguard in scripts and CI,
- * and with `--base REF` every `prevent_destroy = true` removed since REF.
+ * with `--base REF` every `prevent_destroy = true` removed since REF, and with `--commits BASE..TIP` (or `TIP`)
+ * what each commit of that range adds in the files it changes, also when a later commit removes it again.
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -13,10 +14,13 @@ import { formatScanJson, formatScanText } from '../scan/report.js';
 import { loadTerraform } from '../scan/terraform.js';
 import { decide, sortFindings, type ScanFinding, type ScanResult } from '../scan/types.js';
 import { walk } from '../scan/walk.js';
+import { maxCommits } from '../scan/commits.js';
 import { exitCodeFor, parseFailOn } from './fail-on.js';
 
 export interface ScanOptions {
   base?: string;
+  commits?: string;
+  maxCommits?: string;
   format?: string;
   output?: string;
   failOn?: string;
@@ -43,14 +47,19 @@ export async function scan(dirArg: string | undefined, opts: ScanOptions): Promi
   // Git is asked first: a wrong --base fails before any parsing.
   const prevent = opts.base === undefined ? undefined : await import('../scan/prevent-destroy.js');
   const base = prevent && opts.base !== undefined ? await prevent.resolveBase(dir, shown, opts.base) : undefined;
+  const max = opts.commits === undefined ? undefined : maxCommits(opts.maxCommits);
+  const history = opts.commits === undefined ? undefined : import('../scan/history.js').then((h) => h.scanCommits(dir, shown, opts.commits!, max!));
+  history?.catch(() => {}); // awaited below; not an unhandled rejection while DIR is read
 
   const tree = await walk(dir);
-  const [terraform, autoApprove, atBase] = await Promise.all([
+  const [terraform, autoApprove, atBase, commits] = await Promise.all([
     loadTerraform(dir, tree.terraformDirs.map((d) => d.dir)),
     autoApproveFindings(tree.commandFiles),
     prevent && base ? prevent.protectedAtBaseOf(dir, base) : undefined,
+    history,
   ]);
-  const findings: ScanFinding[] = [...destroyProvisionerFindings(terraform), ...autoApprove];
+  let findings: ScanFinding[] = [...destroyProvisionerFindings(terraform), ...autoApprove];
+  if (commits) findings = (await import('../scan/attribute.js')).attributeFindings(findings, terraform, commits);
   if (prevent && atBase) findings.push(...prevent.preventDestroyFindings(terraform, atBase));
   sortFindings(findings);
 
@@ -59,6 +68,7 @@ export async function scan(dirArg: string | undefined, opts: ScanOptions): Promi
     base: opts.base ?? null,
     decision: decide(findings),
     findings,
+    ...(commits ? { commits: { range: commits.range.spec, count: commits.commits.length, files: commits.files } } : {}),
     counts: { roots: terraform.roots.length, terraformFiles: tree.terraformFiles, commandFiles: tree.commandFiles.length, baseFiles: atBase?.files ?? 0 },
   };
   const toFile = opts.output !== undefined;

@@ -11,8 +11,11 @@ export function formatScanJson(result: ScanResult): string {
     file: f.file,
     line: f.line,
     ...(f.addresses ? { addresses: f.addresses } : {}),
+    ...(f.commit ? { commit: f.commit } : {}),
+    ...(f.onlyInCommit ? { only_in_commit: true } : {}),
   }));
-  const report = { tool: 'tfguard', version: VERSION, scan: { dir: result.dir, base: result.base }, decision: result.decision, findings };
+  const scan = { dir: result.dir, base: result.base, ...(result.commits ? { commits: { range: result.commits.range, count: result.commits.count } } : {}) };
+  const report = { tool: 'tfguard', version: VERSION, scan, decision: result.decision, findings };
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
@@ -28,11 +31,18 @@ export function formatScanText(result: ScanResult, opts: { color?: boolean } = {
     s.dim(`tfguard ${VERSION} · scan ${result.dir}${base}`),
     `Read ${plural(c.terraformFiles, 'Terraform file')} (${plural(c.roots, 'root module')}), ${plural(c.commandFiles, 'script and CI file')}` +
       (result.base === null ? '.' : `, ${plural(c.baseFiles, 'file')} changed since ${result.base}.`),
-    '',
   ];
+  if (result.commits) {
+    const h = result.commits;
+    lines.push(`Scanned ${plural(h.count, 'commit')} of ${h.range} one by one: ${plural(h.files, 'changed file')} read.`);
+  }
+  lines.push('');
   for (const f of result.findings) {
     const label = f.severity === 'block' ? s.red(s.bold('BLOCK')) : s.yellow(s.bold('WARN '));
-    lines.push(`${label}  ${s.bold(f.rule)}`, `  ${f.message}`, `    at ${f.file}:${f.line}`);
+    lines.push(`${label}  ${s.bold(f.rule)}`, `  ${f.message}`);
+    const commit = f.commit ? `${f.commit.short} "${f.commit.subject}"` : '';
+    if (f.onlyInCommit) lines.push(`    at ${f.file}:${f.line} in ${commit} (a later commit removes it, but this commit is pushed with it)`);
+    else lines.push(`    at ${f.file}:${f.line}`, ...(commit ? [`    added by ${commit}`] : []));
     // A module read under several names: every address it has.
     if (f.addresses && f.addresses.length > 1) {
       for (const a of f.addresses.slice(0, MAX_ADDRESSES)) lines.push(`    - ${a}`);
@@ -47,6 +57,10 @@ export function formatScanText(result: ScanResult, opts: { color?: boolean } = {
       s.red(s.bold('BLOCKED: do not push this change.')) +
         ` ${plural(blocking, 'blocking finding')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}. Change the sources.`,
     );
+    if (result.findings.some((f) => f.onlyInCommit && f.severity === 'block')) {
+      const base = result.commits?.range.includes('..') ? ` ${result.commits.range.split('..')[0]}` : '';
+      lines.push(`A commit above holds a blocking finding that a later commit removes: rewrite the commits (git rebase -i${base}) so that none holds it.`);
+    }
   } else if (result.decision === 'warn') {
     lines.push(s.yellow(s.bold('WARN: a person must review this change;')) + ` ${plural(warnings, 'warning')}.`);
   } else {

@@ -13,6 +13,16 @@ export interface ScanFinding {
   line: number;
   /** Resource addresses (module path + type.name), for provisioner and prevent_destroy findings. */
   addresses?: string[];
+  /** With `--commits`: the commit of the range that adds it (short sha and subject as git gives them). */
+  commit?: CommitRef;
+  /** With `--commits`: only that commit holds it, not DIR (a later commit removed it); file and line are the commit's. */
+  onlyInCommit?: true;
+}
+
+export interface CommitRef {
+  sha: string;
+  short: string;
+  subject: string;
 }
 
 export interface ScanResult {
@@ -21,6 +31,8 @@ export interface ScanResult {
   base: string | null;
   decision: Decision;
   findings: ScanFinding[];
+  /** With `--commits`: the range as given, how many commits it holds and how many of their changed files were read. */
+  commits?: { range: string; count: number; files: number };
   /** What was read, for the text report's header. */
   counts: { roots: number; terraformFiles: number; commandFiles: number; baseFiles: number };
 }

@@ -85,6 +85,13 @@ export async function walk(root: string): Promise<WalkResult> {
 }
 
 async function commandKind(abs: string, rel: string, name: string, entry: Dirent): Promise<CommandFileKind | undefined> {
+  const kind = commandKindByName(rel, name);
+  if (kind !== 'shebang') return kind;
+  return (await hasShellShebang(abs, entry)) ? 'shell' : undefined;
+}
+
+/** What a file's name and place say it runs; 'shebang' for a file without an extension, which its first line tells. */
+function commandKindByName(rel: string, name: string): CommandFileKind | 'shebang' | undefined {
   const lower = name.toLowerCase();
   if (/\.(sh|bash|zsh|ksh)$/.test(lower)) return 'shell';
   if (lower === 'makefile' || lower === 'gnumakefile' || lower.endsWith('.mk')) return 'make';
@@ -99,9 +106,20 @@ async function commandKind(abs: string, rel: string, name: string, entry: Dirent
   if (yaml && (rel === '.circleci/config.yml' || /^(azure-pipelines|bitbucket-pipelines|buildspec|cloudbuild|\.drone|\.woodpecker)\.ya?ml$/.test(lower))) {
     return 'ci';
   }
-  // A script without an extension: its shebang says so.
-  if (!name.includes('.') && (await hasShellShebang(abs, entry))) return 'shell';
-  return undefined;
+  return name.includes('.') ? undefined : 'shebang';
+}
+
+/**
+ * Whether walk would read the file at REL (relative to DIR, `/`-separated), as Terraform or as a file that may
+ * run commands (or one whose shebang decides): for reading only those files out of git.
+ */
+export function mayScan(rel: string): 'terraform' | 'commands' | 'shebang' | undefined {
+  if (isSkippedPath(rel)) return undefined;
+  const parts = rel.split('/');
+  const name = parts.pop()!;
+  if (isTerraformFile(name) && !parts.some((p) => CI_DOT_DIRS.has(p))) return 'terraform';
+  const kind = commandKindByName(rel, name);
+  return kind === undefined ? undefined : kind === 'shebang' ? 'shebang' : 'commands';
 }
 
 /** At most this many files open at once for shebang reads (a tree of thousands of extensionless files). */
