@@ -353,7 +353,7 @@ describe('tfguard hook install (pre-push)', () => {
     chmodSync(join(bin, 'tfguard'), 0o755);
     const viaPath = gitRun(clone, ['push', 'origin', 'main'], { PATH: `${bin}:${process.env.PATH ?? ''}` });
     expectRefusedPush(viaPath, remote, 'main', base);
-    expect(readFileSync(trace, 'utf8')).toMatch(/^scan \. --base [0-9a-f]{7,}$/m);
+    expect(readFileSync(trace, 'utf8')).toMatch(/^scan \. --base ([0-9a-f]{7,}) --commits \1\.\.[0-9a-f]{7,}$/m);
 
     // No tfguard anywhere (and no node or npx): refused, with one line saying so.
     const bare = join(dirname(clone), 'bare-bin');
@@ -367,6 +367,144 @@ describe('tfguard hook install (pre-push)', () => {
     expect(none.stderr).toContain('tfguard cannot be found');
     expect(none.stderr).toContain('git push --no-verify');
     expect(remoteRef(remote)).toBe(base);
+  }, T);
+});
+
+/** The short sha and subject of a commit, as the hook names it. */
+function named(dir: string, sha: string): { short: string; subject: string } {
+  return { short: git(dir, 'rev-parse', '--short', sha), subject: git(dir, 'log', '-1', '--format=%s', sha) };
+}
+
+const RESET_TF = `resource "terraform_data" "r" {
+  provisioner "local-exec" {
+    when    = destroy
+    command = "talosctl reset --nodes 10.0.0.1 --graceful=false"
+  }
+}
+`;
+
+/** A commit that adds REL and the next one that removes it; returns the first. */
+function addThenRemove(clone: string, rel: string, text: string, subject: string): string {
+  write(clone, rel, text);
+  const first = commit(clone, subject);
+  rmSync(join(clone, rel.split('/')[0]!), { recursive: true });
+  commit(clone, `undo: ${subject}`);
+  return first;
+}
+
+const OUTPUT_TF = 'output "workers" {\n  value = var.workers\n}\n';
+
+/** One commit per step, each writing its files; returns the last commit. */
+function commitSteps(clone: string, steps: [subject: string, rel: string, text: string][]): string {
+  let head = '';
+  for (const [subject, rel, text] of steps) {
+    write(clone, rel, text);
+    head = commit(clone, subject);
+  }
+  return head;
+}
+
+describe('pre-push scans every pushed commit, not only the tip', () => {
+  it('a commit that adds a destructive provisioner and a later one that removes it: refused, naming the commit', () => {
+    const { remote, clone, base } = setup();
+    install(clone);
+    const first = addThenRemove(clone, 'reset.tf', RESET_TF, 'reset the node on destroy');
+    const r = gitRun(clone, ['push', 'origin', 'main']);
+    expectRefusedPush(r, remote, 'main', base);
+    expect(r.stderr).toContain('destroy-provisioner');
+    expect(r.stderr).toContain('talosctl reset --nodes 10.0.0.1 --graceful=false');
+    const { short, subject } = named(clone, first);
+    expect(r.stderr).toContain(`at reset.tf:2 in ${short} "${subject}"`);
+    // The remote has neither commit: the first one never lands.
+    expect(gitRun(remote, ['cat-file', '-e', `${first}^{commit}`]).code).not.toBe(0);
+  }, T);
+
+  it('a harmless push of several commits passes, and a finding still in the tip is shown once, with the commit that added it', () => {
+    const { remote, clone } = setup();
+    install(clone);
+    const head = commitSteps(clone, [
+      ['a variable', 'variables.tf', VARIABLE_TF],
+      ['four workers', 'variables.tf', VARIABLE_TF.replace('default = 3', 'default = 4')],
+      ['an output', 'outputs.tf', OUTPUT_TF],
+    ]);
+    const ok = gitRun(clone, ['push', 'origin', 'main']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('PASS');
+    expect(ok.stderr).toContain('3 commits');
+    expect(remoteRef(remote)).toBe(head);
+
+    write(clone, 'reset.tf', RESET_TF);
+    const added = commit(clone, 'reset on destroy');
+    write(clone, 'reset.tf', `${RESET_TF}\n# edited\n`);
+    commit(clone, 'edit the reset file');
+    const r = gitRun(clone, ['push', 'origin', 'main']);
+    expectRefusedPush(r, remote, 'main', head);
+    expect(r.stderr.match(/BLOCK {2}destroy-provisioner/g)).toHaveLength(1);
+    const { short, subject } = named(clone, added);
+    expect(r.stderr).toContain(`added by ${short} "${subject}"`);
+  }, T);
+
+  it('a new branch of several commits is scanned commit by commit from the merge-base', () => {
+    const { remote, clone } = setup();
+    install(clone);
+    git(clone, 'checkout', '-q', '-b', 'feature');
+    const first = addThenRemove(clone, '.github/workflows/deploy.yml', WORKFLOW, 'deploy on push');
+    write(clone, 'variables.tf', VARIABLE_TF);
+    commit(clone, 'a variable');
+    const r = gitRun(clone, ['push', 'origin', 'feature']);
+    expectRefusedPush(r, remote, 'feature', undefined);
+    const { short, subject } = named(clone, first);
+    expect(r.stderr).toContain(`at .github/workflows/deploy.yml:9 in ${short} "${subject}"`);
+
+    // The same branch without the bad commit passes.
+    git(clone, 'checkout', '-q', '-b', 'clean', 'main');
+    const head = commitSteps(clone, [
+      ['a variable', 'variables.tf', VARIABLE_TF],
+      ['an output', 'outputs.tf', OUTPUT_TF],
+    ]);
+    const ok = gitRun(clone, ['push', 'origin', 'clean']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('2 commits');
+    expect(remoteRef(remote, 'clean')).toBe(head);
+  }, T);
+
+  it('a new branch with no base: every commit no remote-tracking ref has', () => {
+    const { clone } = setup();
+    install(clone);
+    const other = join(dirname(clone), 'other.git');
+    git(dirname(clone), 'init', '-q', '--bare', other);
+    git(clone, 'remote', 'add', 'other', other);
+    const first = addThenRemove(clone, 'reset.tf', RESET_TF, 'reset on destroy');
+    const r = gitRun(clone, ['push', 'other', 'main:fresh']);
+    expectRefusedPush(r, other, 'fresh', undefined);
+    const { short, subject } = named(clone, first);
+    expect(r.stderr).toContain(`in ${short} "${subject}"`);
+  }, T);
+
+  it('more commits than TFGUARD_MAX_COMMITS: refused with a message, never a silent pass', () => {
+    const { remote, clone, base } = setup();
+    install(clone);
+    commitSteps(clone, [1, 2, 3].map((i) => [`variable ${i}`, `v${i}.tf`, `variable "v${i}" {}\n`]));
+    const r = gitRun(clone, ['push', 'origin', 'main'], { TFGUARD_MAX_COMMITS: '2' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('3 commits');
+    expect(r.stderr).toContain('TFGUARD_MAX_COMMITS');
+    expect(r.stderr).toContain('tfguard: could not check this push');
+    expect(remoteRef(remote)).toBe(base);
+    const ok = gitRun(clone, ['push', 'origin', 'main'], { TFGUARD_MAX_COMMITS: '3' });
+    expect(ok.code, ok.stderr).toBe(0);
+  }, T);
+
+  it('a file outside the sparse checkout is scanned as pushed', () => {
+    const { remote, clone, base } = setup({ 'app/main.tf': INITIAL_TF, 'nodes/main.tf': INITIAL_TF });
+    install(clone);
+    write(clone, 'nodes/reset.tf', RESET_TF);
+    commit(clone, 'reset on destroy');
+    git(clone, 'sparse-checkout', 'set', 'app');
+    expect(existsSync(join(clone, 'nodes'))).toBe(false);
+    const r = gitRun(clone, ['push', 'origin', 'main']);
+    expectRefusedPush(r, remote, 'main', base);
+    expect(r.stderr).toContain('at nodes/reset.tf:2');
   }, T);
 });
 
@@ -547,6 +685,24 @@ describe('tfguard hook install --hook pre-commit', () => {
     const r = gitRun(clone, ['commit', '-a', '-m', 'drop the database']);
     expectRefusedCommit(r, clone, base);
     expect(r.stderr).toContain('prevent-destroy-removed');
+  }, T);
+
+  it('a staged file outside the sparse checkout (skip-worktree) is scanned: refused', () => {
+    const { clone, base } = setup({ 'app/main.tf': INITIAL_TF, 'nodes/main.tf': INITIAL_TF });
+    git(clone, 'sparse-checkout', 'set', 'app');
+    install(clone, '--hook', 'pre-commit');
+    // Staged outside the sparse set (as `git cherry-pick -n` of such a change does): in the index with the
+    // skip-worktree bit, not on disk.
+    const outside = join(dirname(clone), 'reset.tf');
+    writeFileSync(outside, RESET_TF);
+    const blob = git(clone, 'hash-object', '-w', outside);
+    git(clone, 'update-index', '--add', '--cacheinfo', `100644,${blob},nodes/reset.tf`);
+    git(clone, 'update-index', '--skip-worktree', 'nodes/reset.tf');
+    expect(git(clone, 'ls-files', '-v', 'nodes/reset.tf')).toBe('S nodes/reset.tf');
+    expect(existsSync(join(clone, 'nodes', 'reset.tf'))).toBe(false);
+    const r = gitRun(clone, ['commit', '-m', 'reset']);
+    expectRefusedCommit(r, clone, base);
+    expect(r.stderr).toContain('at nodes/reset.tf:2');
   }, T);
 
   it('the first commit of a new repository (no HEAD) is scanned too', () => {

@@ -2,11 +2,13 @@
  * The git hook scripts that `tfguard hook install` writes: small POSIX sh scripts that run `tfguard scan` on
  * exactly what is pushed (pre-push) or committed (pre-commit), and fail closed.
  *
- * What is scanned is a snapshot, not the working tree: each pushed commit (or the index being committed) is
- * checked out into a temp folder with a temp index, so a push of another branch, or uncommitted edits, neither
- * hide nor invent a finding. `tfguard scan` runs in that folder with GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE
- * pointing at the repository, the folder and the temp index, so that `--base` (prevent_destroy removed) compares
- * the snapshot with the base.
+ * What is scanned is a snapshot, not the working tree: the tree of each pushed ref (or of the index being
+ * committed) is checked out into a temp folder with a temp index, every entry of it (sparse-checkout does not
+ * apply), so a push of another branch, uncommitted edits or a sparse checkout neither hide nor invent a finding.
+ * `tfguard scan` runs in that folder with GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE pointing at the repository,
+ * the folder and the temp index, so that `--base` (prevent_destroy removed) compares the snapshot with the base,
+ * and `--commits` reads every pushed commit's changed files from the repository: one tfguard process per pushed
+ * ref, however many commits it has.
  *
  * Pure: (hook, where tfguard is) -> script text. Nothing here touches the filesystem.
  */
@@ -103,17 +105,22 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Checks out the index $work/index into $work/tree (nothing else is touched: not the repository's index, not the
-# working tree), then scans it, with --base $1 when $1 is set. Returns the scan's exit code.
-scan_snapshot() {
-  rm -rf "$work/tree" && mkdir "$work/tree" || return 2
-  if [ -n "$1" ]; then set -- --base "$1"; else set --; fi
+# Checks out the tree $1 into $work/tree through a temp index, $work/index, that holds every entry of the tree:
+# sparse-checkout settings do not apply to it, so files outside the sparse set (skip-worktree entries) are
+# scanned too. Nothing else is touched: not the repository's index, not the working tree. Then scans it; the
+# other arguments go to tfguard scan. Returns the scan's exit code.
+scan_tree() {
+  snapshot=$1
+  shift
+  rm -rf "$work/tree" "$work/index" && mkdir "$work/tree" || return 2
   (
     cd "$work/tree" || exit 2
     GIT_DIR="$git_dir" GIT_WORK_TREE="$work/tree" GIT_INDEX_FILE="$work/index"
     export GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-    GIT_LFS_SKIP_SMUDGE=1 git checkout-index --all --force -u || exit 2
-    run_tfguard scan . "$@"
+    git -c core.sparseCheckout=false -c index.sparse=false read-tree "$snapshot" || exit 2
+    GIT_LFS_SKIP_SMUDGE=1 git -c core.sparseCheckout=false checkout-index --all --force -u || exit 2
+    # Temp files of tfguard go into $work too, which the trap removes whatever happens.
+    TMPDIR="$work" run_tfguard scan . "$@"
   )
 }
 `;
@@ -121,8 +128,10 @@ scan_snapshot() {
 
 function prePush(): string {
   return `# pre-push: stdin holds one line per pushed ref, "<local ref> <local sha> <remote ref> <remote sha>".
-# Each pushed commit is scanned with --base the commit the remote has; for a new branch (remote sha all zeros),
-# the merge-base with the remote's default branch, else no base. Deletions (local sha all zeros) are skipped.
+# Each pushed ref is scanned as a whole (its tip, with --base the commit the remote has for prevent_destroy
+# removed) and commit by commit (--commits: what every pushed commit adds, also when a later commit removes it).
+# The base: the remote's commit; for a new branch (remote sha all zeros), the merge-base with the remote's default
+# branch; else none, and the pushed commits are those no remote-tracking ref has. Deletions are skipped.
 remote=$1
 
 # The remote's default branch as a local ref: <remote>/HEAD, else <remote>/main, else <remote>/master.
@@ -155,15 +164,14 @@ while read -r local_ref local_sha remote_ref remote_sha; do
   case $seen in *" $local_sha:$base "*) continue ;; esac
   seen="$seen$local_sha:$base "
 
-  short=$(git rev-parse --short "$local_sha")
+  short=$(git rev-parse --short "$local_sha") || finish 2
   if [ -n "$base" ]; then
     echo "tfguard: scanning $local_ref ($short) -> $remote_ref, changes since $base" >&2
+    scan_tree "$local_sha" --base "$base" --commits "$base..$short"
   else
     echo "tfguard: scanning $local_ref ($short) -> $remote_ref (new, no base to compare with)" >&2
+    scan_tree "$local_sha" --commits "$short"
   fi
-  rm -f "$work/index"
-  GIT_INDEX_FILE="$work/index" git read-tree "$local_sha" || finish 2
-  scan_snapshot "$base"
   case $? in
     0) ;;
     1) [ "$status" -ne 0 ] || status=1 ;;
@@ -176,17 +184,22 @@ finish "$status"
 
 function preCommit(): string {
   return `# pre-commit: the index being committed (git commit -a and git commit FILE use their own, named by
-# GIT_INDEX_FILE), scanned with --base HEAD when HEAD exists.
+# GIT_INDEX_FILE), written as a tree (exactly what is committed, skip-worktree entries too), scanned with
+# --base HEAD when HEAD exists.
 index=\${GIT_INDEX_FILE:-$(git rev-parse --git-path index)}
 base=
 git rev-parse --quiet --verify 'HEAD^{commit}' >/dev/null 2>&1 && base=HEAD
 if [ -f "$index" ]; then
-  cp "$index" "$work/index" || finish 2
+  cp "$index" "$work/staged" || finish 2
 else
-  rm -f "$work/index"
-  GIT_INDEX_FILE="$work/index" git read-tree --empty || finish 2
+  GIT_INDEX_FILE="$work/staged" git read-tree --empty || finish 2
 fi
-scan_snapshot "$base"
+tree=$(GIT_INDEX_FILE="$work/staged" git write-tree) || finish 2
+if [ -n "$base" ]; then
+  scan_tree "$tree" --base "$base"
+else
+  scan_tree "$tree"
+fi
 finish $?
 `;
 }
