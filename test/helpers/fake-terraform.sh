@@ -8,6 +8,8 @@
 #   FAKE_TF_JSON         plan JSON printed by `show -json`
 #   FAKE_TF_SHOW_DELAY   seconds `show` waits before printing (to interrupt tfguard during its review)
 #   FAKE_TF_APPLY        exit code of `apply` (default 0), or `crash`: it kills itself with SIGKILL mid-apply
+#   FAKE_TF_APPLY_STOP   if set, `apply` waits (up to 30 s) for SIGINT or SIGTERM, then takes this many seconds
+#                        to stop gracefully, as terraform does, before exiting with FAKE_TF_APPLY's code
 set -u
 
 log() {
@@ -47,6 +49,20 @@ case "${1:-}" in
     ;;
   apply)
     echo "fake terraform: Creating..."
+    if [ -n "${FAKE_TF_APPLY_STOP:-}" ]; then
+      got=""
+      trap 'got=INT' INT
+      trap 'got=TERM' TERM
+      sleep 30 &
+      pid=$!
+      log "apply: waiting"
+      while [ -z "$got" ] && kill -0 "$pid" 2>/dev/null; do wait "$pid"; done
+      kill "$pid" 2>/dev/null
+      log "apply: got ${got:-nothing}"
+      echo "fake terraform: Interrupt received, stopping gracefully"
+      sleep "$FAKE_TF_APPLY_STOP"
+      log "apply: stopped"
+    fi
     case "${FAKE_TF_APPLY:-0}" in
       crash)
         log "apply: crashing"

@@ -4,7 +4,7 @@
  * Workspaces are temp folders holding only the builtin `terraform_data` resource, so nothing is downloaded.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './env.js';
@@ -12,6 +12,16 @@ import { ROOT } from './env.js';
 export const BIN = join(ROOT, 'bin', 'tfguard.js');
 export const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 export const FAKE_TERRAFORM_SOURCE = join(ROOT, 'test', 'helpers', 'fake-terraform.sh');
+/** A wrapper around the real terraform whose `plan` is interrupted late, yet writes the plan and exits 0. */
+export const SLOW_PLAN_SOURCE = join(ROOT, 'test', 'helpers', 'slow-plan-terraform.sh');
+
+/** An executable copy of a helper script, named `terraform`, in a fresh folder: for --terraform-bin. */
+export function terraformScript(source: string): string {
+  const bin = join(freshDir('bin'), 'terraform');
+  copyFileSync(source, bin);
+  chmodSync(bin, 0o755);
+  return bin;
+}
 
 /** util-linux `script`, which runs a command on a pseudo-terminal. */
 export const SCRIPT = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
