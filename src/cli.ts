@@ -3,6 +3,7 @@
  * place that sets the exit code: 0 pass, 1 blocked, 2 error. Every error ends here as one line on stderr.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { APPLY_HELP } from './apply/help.js';
 import { TfguardError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -107,14 +108,11 @@ function buildProgram(): Command {
 
   program
     .command('apply')
-    .description(
-      'plan, review, confirm and apply exactly the reviewed plan, in place of `terraform apply`\n' +
-        'tfguard options: --dir DIR, --config FILE, --format F[=FILE], --terraform-bin PATH, --audit-log FILE,\n' +
-        '  --allow RULE[=ADDRESS_GLOB] --reason TEXT, --expect ADDRESS_GLOB (repeatable), --no-color,\n' +
-        '  -auto-approve; every other option goes to `terraform plan` (-var, -target, -replace, -destroy, -chdir, ...)',
-    )
+    .description('plan, review, confirm and apply exactly the reviewed plan, in place of `terraform apply` (tfguard apply -h)')
     .argument('[args...]', 'tfguard and terraform options, and optionally a saved PLANFILE')
-    .helpOption('--help', 'show help')
+    // -h, -help and --help are apply's own (src/apply/help.ts): terraform's -h would print `terraform plan`'s.
+    .helpOption(false)
+    .configureHelp({ formatHelp: () => APPLY_HELP })
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (_args: string[], _opts, cmd: Command) => {

@@ -50,6 +50,19 @@ describe('apply arguments', () => {
     ]);
   });
 
+  it.each([['-h'], ['-help'], ['--help'], ['-var', 'x=1', '-h'], ['--allow', 'blast-radius', '--help'], ['--yes', '-h']])(
+    '%j asks for tfguard\'s help, before any other check',
+    (...argv) => {
+      expect(parseApplyArgs(argv).help).toBe(true);
+    },
+  );
+
+  it('-h as the value of an option is that value, not help', () => {
+    expect(parseApplyArgs(['-var', '-h']).help).toBe(false);
+    expect(parseApplyArgs(['--reason', '-h', '--allow', 'blast-radius']).help).toBe(false);
+    expect(parseApplyArgs([]).help).toBe(false);
+  });
+
   it('hides -var values in the audit log', () => {
     expect(auditArgs(['-var', 'password=hunter2', '-var=token=abc=def', '-var-file=x.tfvars'])).toEqual([
       '-var', 'password=(hidden)', '-var=token=(hidden)', '-var-file=x.tfvars',

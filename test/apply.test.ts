@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, hasTerraform, NO_TERRAFORM, ROOT } from './helpers/env.js';
@@ -31,6 +31,7 @@ import {
   startTfguard,
   stateList,
   terraform,
+  terraformScript,
   tfguard,
   TSC,
   waitUntil,
@@ -520,6 +521,44 @@ describe.skipIf(!hasTerraform)('Ctrl-C while terraform applies', () => {
   }, 40_000);
 });
 
+describe('tfguard apply -h, -help and --help', () => {
+  const HELP_PARTS = [
+    'Usage: tfguard apply [tfguard options] [terraform plan options] [PLANFILE]',
+    '--allow RULE[=ADDRESS_GLOB]',
+    '--expect ADDRESS_GLOB',
+    '--terraform-bin PATH',
+    '-auto-approve, --auto-approve, -auto-approve=true',
+    'go to `terraform plan`',
+    '-chdir=DIR',
+    '-out',
+    'PLANFILE',
+    'takes no plan options',
+  ];
+
+  it.each(['-h', '-help', '--help'])("%s prints tfguard's apply help (exit 0) and runs nothing", async (flag) => {
+    const ws = freshDir('help');
+    const tmp = freshDir('tmpdir');
+    const run = await tfguard(['apply', '--terraform-bin', join(ws, 'no-such-terraform'), '-var', 'x=1', flag], { cwd: ws, env: { TMPDIR: tmp } });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    for (const part of HELP_PARTS) expect(run.stdout).toContain(part);
+    expect(existsSync(join(ws, '.tfguard')), 'no audit log opened').toBe(false);
+    expect(tfguardPlans(tmp)).toEqual([]);
+  });
+
+  it.skipIf(!hasBash)(title('the fake terraform is never run for any of them', BASH), async () => {
+    const ws = freshDir('help-fake');
+    const fake = terraformScript(FAKE_TERRAFORM_SOURCE);
+    const log = join(ws, 'fake.log');
+    for (const flag of ['-h', '-help', '--help']) {
+      const run = await tfguard(['apply', '--terraform-bin', fake, flag], { cwd: ws, env: { FAKE_TF_LOG: log } });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toContain('Usage: tfguard apply');
+    }
+    expect(existsSync(log), existsSync(log) ? readFileSync(log, 'utf8') : '').toBe(false);
+  });
+});
+
 describe.skipIf(!hasBash)('with a fake terraform', () => {
   let fake = '';
   const ADD_WORKER = join(FIXTURES_DIR, 'add-worker');
@@ -545,10 +584,7 @@ describe.skipIf(!hasBash)('with a fake terraform', () => {
   }
 
   beforeAll(() => {
-    const dir = freshDir('bin');
-    fake = join(dir, 'terraform');
-    copyFileSync(FAKE_TERRAFORM_SOURCE, fake);
-    chmodSync(fake, 0o755);
+    fake = terraformScript(FAKE_TERRAFORM_SOURCE);
   });
 
   it(title("terraform apply's exit code 3 is passed through", BASH), async () => {

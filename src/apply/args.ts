@@ -2,6 +2,7 @@
  * `tfguard apply [tfguard options] [terraform options] [PLANFILE]`. tfguard's own options are `--long` ones;
  * every other option goes to `terraform plan` unchanged, in order. `-chdir=DIR` becomes the working directory
  * of every terraform run. The three spellings of auto-approve are tfguard's to judge, never Terraform's.
+ * `-h`, `-help` and `--help` ask for tfguard's help (src/apply/help.ts).
  */
 import { UsageError } from '../errors.js';
 
@@ -28,12 +29,16 @@ export interface ApplyArgs {
   chdir?: string;
   /** A saved plan to review and apply instead of planning. */
   planFile?: string;
+  /** `-h`, `-help` or `--help`: print tfguard's apply help, run nothing. */
+  help: boolean;
 }
 
 /** tfguard options that take a value. */
 const VALUED = new Set(['--dir', '--config', '--format', '--terraform-bin', '--audit-log', '--allow', '--reason', '--expect']);
 /** terraform plan options whose value may follow as the next argument. */
 const TF_VALUED = new Set(['-var', '-var-file', '-target', '-replace', '-parallelism', '-lock-timeout', '-state', '-out', '-generate-config-out']);
+/** Asks for tfguard's apply help (terraform's own `-h` and `-help` would print `terraform plan`'s). */
+const HELP = new Set(['-h', '-help', '--help']);
 
 function autoApproveValue(arg: string): boolean | undefined {
   const m = /^--?auto-approve(?:=(.*))?$/.exec(arg);
@@ -52,47 +57,55 @@ function parseAllow(value: string): Allow {
 }
 
 export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
-  const out: ApplyArgs = { format: 'text', autoApprove: false, allow: [], expect: [], planArgs: [] };
+  const out: ApplyArgs = { format: 'text', autoApprove: false, allow: [], expect: [], planArgs: [], help: false };
   const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const approve = autoApproveValue(arg);
-    if (approve !== undefined) {
-      out.autoApprove = approve;
-      continue;
-    }
-    if (arg.startsWith('--')) {
-      const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-      if (name === '--no-color') {
-        out.color = false;
+  let i = 0;
+  try {
+    for (; i < argv.length; i++) {
+      const arg = argv[i]!;
+      if (HELP.has(arg)) return { ...out, help: true };
+      const approve = autoApproveValue(arg);
+      if (approve !== undefined) {
+        out.autoApprove = approve;
         continue;
       }
-      if (!VALUED.has(name!)) throw new UsageError(`apply: unknown option ${name} (terraform options take one dash: -var, -target, ...)`);
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`apply: ${name} needs a value`);
-      switch (name) {
-        case '--dir': out.dir = value; break;
-        case '--config': out.config = value; break;
-        case '--format': out.format = value; break;
-        case '--terraform-bin': out.terraformBin = value; break;
-        case '--audit-log': out.auditLog = value; break;
-        case '--allow': out.allow.push(parseAllow(value)); break;
-        case '--reason': out.reason = value; break;
-        case '--expect': out.expect.push(value); break;
+      if (arg.startsWith('--')) {
+        const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+        if (name === '--no-color') {
+          out.color = false;
+          continue;
+        }
+        if (!VALUED.has(name!)) throw new UsageError(`apply: unknown option ${name} (terraform options take one dash: -var, -target, ...)`);
+        const value = inline ?? argv[++i];
+        if (value === undefined) throw new UsageError(`apply: ${name} needs a value`);
+        switch (name) {
+          case '--dir': out.dir = value; break;
+          case '--config': out.config = value; break;
+          case '--format': out.format = value; break;
+          case '--terraform-bin': out.terraformBin = value; break;
+          case '--audit-log': out.auditLog = value; break;
+          case '--allow': out.allow.push(parseAllow(value)); break;
+          case '--reason': out.reason = value; break;
+          case '--expect': out.expect.push(value); break;
+        }
+        continue;
       }
-      continue;
+      if (arg.startsWith('-chdir=')) {
+        out.chdir = arg.slice('-chdir='.length);
+        continue;
+      }
+      if (arg === '-out' || arg.startsWith('-out=')) throw new UsageError('apply: -out is tfguard\'s to choose (it plans to a private temp file)');
+      if (arg.startsWith('-')) {
+        out.planArgs.push(arg);
+        if (TF_VALUED.has(arg) && argv[i + 1] !== undefined) out.planArgs.push(argv[++i]!);
+        continue;
+      }
+      positionals.push(arg);
     }
-    if (arg.startsWith('-chdir=')) {
-      out.chdir = arg.slice('-chdir='.length);
-      continue;
-    }
-    if (arg === '-out' || arg.startsWith('-out=')) throw new UsageError('apply: -out is tfguard\'s to choose (it plans to a private temp file)');
-    if (arg.startsWith('-')) {
-      out.planArgs.push(arg);
-      if (TF_VALUED.has(arg) && argv[i + 1] !== undefined) out.planArgs.push(argv[++i]!);
-      continue;
-    }
-    positionals.push(arg);
+  } catch (error) {
+    // `tfguard apply --yes -h`: a person asking for help gets it, whatever came before.
+    if (argv.slice(i + 1).some((a) => HELP.has(a))) return { ...out, help: true };
+    throw error;
   }
   if (positionals.length > 1) throw new UsageError(`apply: one saved plan at most, got ${positionals.join(' ')}`);
   if (positionals[0] !== undefined) {

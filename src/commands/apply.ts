@@ -13,6 +13,7 @@ import { RULES } from '../../rules/index.js';
 import { applyOptions, auditArgs, parseApplyArgs, type ApplyArgs } from '../apply/args.js';
 import { AuditLog, auditIdentity, auditPath, type AuditDecision, type AuditRecord } from '../apply/audit.js';
 import { decideApply } from '../apply/decide.js';
+import { APPLY_HELP } from '../apply/help.js';
 import { applyOverrides, type OverriddenFinding } from '../apply/overrides.js';
 import { ask } from '../apply/prompt.js';
 import { destroyedChanges } from '../engine/instances.js';
@@ -76,6 +77,10 @@ function recordReview(record: AuditRecord, report: Report, overridden: Overridde
 
 export async function apply(argv: readonly string[]): Promise<number> {
   const args = parseApplyArgs(argv);
+  if (args.help) {
+    process.stdout.write(APPLY_HELP);
+    return 0;
+  }
   parseTargets(args.format);
   const ruleIds = RULES.map((r) => r.meta.id);
   for (const a of args.allow) {

@@ -1,0 +1,33 @@
+/** `tfguard apply -h` (also `-help`, `--help`): tfguard's own help, never `terraform plan -h`. */
+export const APPLY_HELP = `Usage: tfguard apply [tfguard options] [terraform plan options] [PLANFILE]
+
+In place of \`terraform apply\`: plans to a private temp file (or takes a saved PLANFILE), reviews the plan with
+every rule, then refuses, asks a person, or applies exactly the reviewed plan.
+Exit: terraform apply's exit code once it ran; 1 refused or declined; 2 error; 128+N when signal N stopped
+tfguard before terraform apply started (130 for Ctrl-C): then nothing was applied.
+
+tfguard options (two dashes):
+  --dir DIR                   root module whose .tf sources and .tfguard.json are read
+                              (default: the -chdir directory, else the current one)
+  --config FILE               config file (default: DIR/.tfguard.json)
+  --format F[=FILE]           report format: text, json, markdown, sarif, junit, github (default: text)
+  --terraform-bin PATH        terraform or tofu binary (default: $TFGUARD_TERRAFORM_BIN, terraform, tofu)
+  --audit-log FILE            audit log (default: DIR/.tfguard/audit.jsonl, or audit.log in .tfguard.json)
+  --allow RULE[=ADDRESS_GLOB] override RULE's findings (those whose addresses all match the glob) for this run
+  --reason TEXT               why: required with --allow, recorded in the audit log
+  --expect ADDRESS_GLOB       the intended scope (repeatable): other changes are unexpected-change findings
+  --no-color                  no ANSI colors
+  -auto-approve, --auto-approve, -auto-approve=true
+                              apply a plan with no findings without asking (any finding refuses it);
+                              -auto-approve=false asks
+  -h, -help, --help           this help
+
+Terraform options (one dash) go to \`terraform plan\` unchanged and in order: -var, -var-file, -target,
+-replace, -destroy, -refresh-only, -refresh=false, -parallelism, -lock, -lock-timeout, ... Of them, -lock,
+-lock-timeout, -parallelism, -no-color and -compact-warnings also go to \`terraform apply\`.
+  -chdir=DIR    honoured: every terraform run works in DIR, and DIR's sources are reviewed
+  -out          refused: tfguard plans to its own private temp file
+  PLANFILE      a saved plan to review and apply instead of planning: it takes no plan options
+
+Every run appends one line to the audit log (tfguard log prints it).
+`;
