@@ -1,9 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { applyOptions, auditArgs, parseApplyArgs } from '../src/apply/args.js';
 import { confirmationPhrase, decideApply } from '../src/apply/decide.js';
 import { applyOverrides } from '../src/apply/overrides.js';
 import { ask } from '../src/apply/prompt.js';
+import { makePlanDir, removeStalePlanDirs } from '../src/apply/temp-plan.js';
 import { UsageError } from '../src/errors.js';
 import type { ReportFinding } from '../src/report/report.js';
 import { check, fixturePlan } from './helpers/plan.js';
@@ -137,5 +142,92 @@ describe('the prompt', () => {
 
   it('takes end of input as no', async () => {
     expect(await answer(null, 'yes')).toBe(false);
+  });
+});
+
+describe('temp plan folders', () => {
+  const roots: string[] = [];
+  afterAll(() => {
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  });
+
+  const DAY = 24 * 3600 * 1000;
+  /** Above the largest pid_max Linux allows (2^22): never a running process. */
+  const NEVER_A_PID = 4_194_305;
+
+  function tempRoot(): string {
+    const root = mkdtempSync(join(tmpdir(), 'tfguard-units-'));
+    roots.push(root);
+    return root;
+  }
+
+  /** A folder holding a plan, last changed `ageMs` ago. */
+  function planDir(root: string, name: string, ageMs: number): string {
+    const path = join(root, name);
+    mkdirSync(path);
+    writeFileSync(join(path, 'reviewed.tfplan'), 'a plan');
+    const when = (Date.now() - ageMs) / 1000;
+    utimesSync(path, when, when);
+    return path;
+  }
+
+  it('are named for the pid of the process that made them', async () => {
+    const root = tempRoot();
+    const dir = await makePlanDir(root);
+    expect(dir.path).toMatch(new RegExp(`^${root}/tfguard-plan-${process.pid}-[A-Za-z0-9]{6}$`));
+    dir.remove();
+    expect(removeStalePlanDirs(root)).toEqual([]);
+  });
+
+  it('older than a day are removed when their process is gone or unknown; fresh ones and live ones are kept', () => {
+    const root = tempRoot();
+    // A pid that ran and is gone (and, should it have been reused by now, its folder is kept: still correct).
+    const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    planDir(root, `tfguard-plan-${NEVER_A_PID}-aaaaaa`, 2 * DAY);
+    planDir(root, `tfguard-plan-${exited.stdout}-dddddd`, 2 * DAY);
+    planDir(root, `tfguard-plan-${process.pid}-bbbbbb`, 2 * DAY); // a live process: this one
+    planDir(root, 'tfguard-plan-cccccc', 2 * DAY); // made before the pid was in the name
+    planDir(root, `tfguard-plan-${NEVER_A_PID}-eeeeee`, DAY / 2); // fresh
+    planDir(root, 'tfguard-plan-ffffff', DAY / 2); // fresh, legacy
+    planDir(root, 'other-tool-gggggg', 2 * DAY); // not tfguard's
+
+    const removed = removeStalePlanDirs(root);
+    expect(removed).toContain(`tfguard-plan-${NEVER_A_PID}-aaaaaa`);
+    expect(removed).toContain('tfguard-plan-cccccc');
+    expect(removed.filter((n) => !n.endsWith('-dddddd')).sort()).toEqual([`tfguard-plan-${NEVER_A_PID}-aaaaaa`, 'tfguard-plan-cccccc']);
+    const left = spawnSync('ls', [root], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    expect(left).toEqual(expect.arrayContaining([
+      `tfguard-plan-${process.pid}-bbbbbb`,
+      `tfguard-plan-${NEVER_A_PID}-eeeeee`,
+      'tfguard-plan-ffffff',
+      'other-tool-gggggg',
+    ]));
+    expect(left).not.toContain(`tfguard-plan-${NEVER_A_PID}-aaaaaa`);
+    expect(left).not.toContain('tfguard-plan-cccccc');
+  });
+
+  it('are "now"-relative: the same folders a day later are removed, live ones still kept', () => {
+    const root = tempRoot();
+    planDir(root, `tfguard-plan-${NEVER_A_PID}-aaaaaa`, 0);
+    planDir(root, `tfguard-plan-${process.pid}-bbbbbb`, 0);
+    expect(removeStalePlanDirs(root)).toEqual([]);
+    expect(removeStalePlanDirs(root, Date.now() + 2 * DAY)).toEqual([`tfguard-plan-${NEVER_A_PID}-aaaaaa`]);
+  });
+
+  it('never follow a symlink, and leave files alone', () => {
+    const root = tempRoot();
+    const outside = planDir(tempRoot(), 'precious', 2 * DAY);
+    symlinkSync(outside, join(root, `tfguard-plan-${NEVER_A_PID}-link00`));
+    const file = join(root, `tfguard-plan-${NEVER_A_PID}-file00`);
+    writeFileSync(file, 'not a folder');
+    const old = (Date.now() - 2 * DAY) / 1000;
+    utimesSync(file, old, old);
+    expect(removeStalePlanDirs(root)).toEqual([]);
+    expect(spawnSync('ls', [outside], { encoding: 'utf8' }).stdout).toContain('reviewed.tfplan');
+  });
+
+  it('never fail: a temp dir that is missing or unreadable removes nothing', () => {
+    expect(removeStalePlanDirs(join(tempRoot(), 'missing'))).toEqual([]);
+    expect(removeStalePlanDirs('/proc/self/fd/999999')).toEqual([]);
   });
 });

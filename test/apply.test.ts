@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, hasTerraform, NO_TERRAFORM, ROOT } from './helpers/env.js';
@@ -48,6 +48,8 @@ const PTY: [boolean, string] = [hasScript, NO_SCRIPT];
 const BASH: [boolean, string] = [hasBash, NO_BASH];
 
 const SECRET = 'TOPSECRET';
+/** Above the largest pid_max Linux allows (2^22): never a running process. */
+const NEVER_A_PID = 4_194_305;
 
 /**
  * Three control planes whose reset helpers are replaced when `node_naming` changes their machine config (the
@@ -567,7 +569,7 @@ describe.skipIf(!hasBash)('with a fake terraform', () => {
   function fakeRun(name: string, env: Record<string, string>, args: string[] = ['-auto-approve']) {
     const ws = freshDir(name);
     writeFileSync(join(ws, 'main.tf'), readFileSync(join(ADD_WORKER, 'src', 'main.tf')));
-    const tmp = freshDir('tmpdir');
+    const tmp = env.TMPDIR ?? freshDir('tmpdir');
     const log = join(ws, 'fake.log');
     const session = startTfguard(['apply', '--terraform-bin', fake, ...args], {
       cwd: ws,
@@ -640,6 +642,25 @@ describe.skipIf(!hasBash)('with a fake terraform', () => {
     expect(tfguardPlans(tmp)).toEqual([]);
     const record = expectAudit(ws, { decision: 'declined', plan: true, terraformExit: null });
     expect(record.why).toBe(`interrupted by ${signal}; nothing was applied`);
+  }, 20_000);
+
+  it(title('on start, temp plan folders older than a day whose process is gone are removed; a live one is kept', BASH), async () => {
+    const tmp = freshDir('tmpdir');
+    const twoDaysAgo = (Date.now() - 2 * 24 * 3600 * 1000) / 1000;
+    const dead = `tfguard-plan-${NEVER_A_PID}-aaaaaa`;
+    const live = `tfguard-plan-${process.pid}-bbbbbb`; // this test's own process: running
+    const legacy = 'tfguard-plan-cccccc'; // made before the pid was in the name
+    for (const name of [dead, live, legacy]) {
+      mkdirSync(join(tmp, name));
+      writeFileSync(join(tmp, name, 'reviewed.tfplan'), 'a plan');
+      utimesSync(join(tmp, name), twoDaysAgo, twoDaysAgo);
+    }
+    const { session, calls } = fakeRun('fake-stale', { TMPDIR: tmp });
+    const run = await session.done;
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    // Its own folder is named for its pid, and removed at the end like every temp plan.
+    expect(calls().find((c) => c.startsWith('apply'))).toContain(`${tmp}/tfguard-plan-${session.child.pid}-`);
+    expect(tfguardPlans(tmp)).toEqual([live]);
   }, 20_000);
 });
 

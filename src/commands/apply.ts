@@ -5,9 +5,7 @@
  * holds secrets and is removed on every path.
  */
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { applyOptions, auditArgs, parseApplyArgs, type ApplyArgs } from '../apply/args.js';
@@ -16,6 +14,7 @@ import { decideApply } from '../apply/decide.js';
 import { APPLY_HELP } from '../apply/help.js';
 import { applyOverrides, type OverriddenFinding } from '../apply/overrides.js';
 import { ask } from '../apply/prompt.js';
+import { makePlanDir, removeStalePlanDirs } from '../apply/temp-plan.js';
 import { destroyedChanges } from '../engine/instances.js';
 import { summarize, summaryLine } from '../engine/summary.js';
 import { loadConfig } from '../config/load.js';
@@ -29,16 +28,6 @@ import { review } from './review.js';
 
 async function sha256(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
-}
-
-/** Removes the private temp dir on every way out, Ctrl-C and crashes included. */
-function tempPlanDir(dir: string): () => void {
-  const remove = () => rmSync(dir, { recursive: true, force: true });
-  process.once('exit', remove);
-  return () => {
-    process.off('exit', remove);
-    remove();
-  };
 }
 
 interface Context {
@@ -81,6 +70,7 @@ export async function apply(argv: readonly string[]): Promise<number> {
     process.stdout.write(APPLY_HELP);
     return 0;
   }
+  removeStalePlanDirs();
   parseTargets(args.format);
   const ruleIds = RULES.map((r) => r.meta.id);
   for (const a of args.allow) {
@@ -138,9 +128,8 @@ async function run(ctx: Context, workdir: string): Promise<number> {
 
   // The reviewed plan always lives in a private temp folder: a new plan is written there, a saved plan is
   // copied there, so what is applied is byte for byte what was reviewed.
-  const tmp = await mkdtemp(join(tmpdir(), 'tfguard-plan-'));
-  const cleanup = tempPlanDir(tmp);
-  const planFile = join(tmp, 'reviewed.tfplan');
+  const tmp = await makePlanDir();
+  const planFile = join(tmp.path, 'reviewed.tfplan');
   const original = args.planFile ? resolve(args.planFile) : undefined;
   try {
     record.plan.file = original ?? '(private temp file)';
@@ -205,6 +194,6 @@ async function run(ctx: Context, workdir: string): Promise<number> {
     const why = code === 0 ? summaryLine(summarize(reviewed.plan)) : `terraform apply exited ${code}`;
     return await finish(ctx, code === 0 ? 'applied' : 'failed', why, code, code);
   } finally {
-    cleanup();
+    tmp.remove();
   }
 }
