@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { confirmationPhrase, decideApply } from '../src/apply/decide.js';
 import { applyOverrides } from '../src/apply/overrides.js';
 import { ask } from '../src/apply/prompt.js';
 import { makePlanDir, removeStalePlanDirs } from '../src/apply/temp-plan.js';
+import { FATAL_SIGNALS, gracefulSignal, signalExitCode } from '../src/terraform/signals.js';
 import { UsageError } from '../src/errors.js';
 import type { ReportFinding } from '../src/report/report.js';
 import { check, fixturePlan } from './helpers/plan.js';
@@ -142,6 +143,23 @@ describe('the prompt', () => {
 
   it('takes end of input as no', async () => {
     expect(await answer(null, 'yes')).toBe(false);
+  });
+});
+
+describe('the signals tfguard handles', () => {
+  it('are every catchable fatal one, with 128+N exit codes from os.constants.signals', () => {
+    expect(Object.fromEntries(FATAL_SIGNALS.map((s) => [s, signalExitCode(s)]))).toMatchObject({
+      SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGUSR1: 138, SIGUSR2: 140, SIGPIPE: 141, SIGALRM: 142, SIGTERM: 143,
+    });
+    for (const s of FATAL_SIGNALS) expect(signalExitCode(s)).toBe(128 + constants.signals[s]);
+    for (const s of ['SIGKILL', 'SIGSTOP', 'SIGCHLD', 'SIGWINCH', 'SIGCONT', 'SIGSEGV', 'SIGPROF']) {
+      expect(FATAL_SIGNALS).not.toContain(s);
+    }
+  });
+
+  it('are passed on to terraform as one it stops gracefully on: SIGINT, else SIGTERM', () => {
+    expect(gracefulSignal('SIGINT')).toBe('SIGINT');
+    for (const s of FATAL_SIGNALS.filter((s) => s !== 'SIGINT')) expect(gracefulSignal(s)).toBe('SIGTERM');
   });
 });
 

@@ -1,15 +1,18 @@
 /**
  * `tfguard apply` end to end: the built CLI as a subprocess against real Terraform workspaces (builtin
- * `terraform_data` only, so nothing is downloaded), a pseudo-terminal for the prompt, signals, and a fake
- * terraform for the exit paths a real one cannot be made to take on demand. Each test works on its own copy of
- * a workspace whose state was made by `terraform apply` directly; a destroy-time provisioner that runs leaves a
- * `marker-KEY` file, so "nothing was destroyed" is proven, not assumed.
+ * `terraform_data` only, so nothing is downloaded), a pseudo-terminal for the prompt, signals, a fake
+ * terraform for the exit paths a real one cannot be made to take on demand, and a wrapper around the real one
+ * whose plan is interrupted late (and still written). Each test works on its own copy of a workspace whose
+ * state was made by `terraform apply` directly; a destroy-time provisioner that runs leaves a `marker-KEY` file,
+ * so "nothing was destroyed" is proven, not assumed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FATAL_SIGNALS } from '../src/terraform/signals.js';
 import { FIXTURES_DIR, hasTerraform, NO_TERRAFORM, ROOT } from './helpers/env.js';
 import {
   auditRecords,
@@ -28,6 +31,7 @@ import {
   NO_SCRIPT,
   ptyTfguard,
   scratchDir,
+  SLOW_PLAN_SOURCE,
   startTfguard,
   stateList,
   terraform,
@@ -523,6 +527,61 @@ describe.skipIf(!hasTerraform)('Ctrl-C while terraform applies', () => {
   }, 40_000);
 });
 
+describe.skipIf(!hasTerraform || !hasBash)('a signal while terraform plans', () => {
+  let wrapper = '';
+  beforeAll(() => {
+    wrapper = terraformScript(SLOW_PLAN_SOURCE);
+  });
+
+  /** One more worker under -auto-approve (a clean plan: it would be applied), planned by the slow wrapper. */
+  function latePlan(name: string) {
+    const ws = copyWorkspace(cluster, name);
+    const tmp = freshDir('tmpdir');
+    const log = join(freshDir('log'), 'steps.log');
+    const session = startTfguard(['apply', '--terraform-bin', wrapper, '-auto-approve', '-var', 'workers=a,b,c'], {
+      cwd: ws,
+      stdin: 'ignore',
+      env: { TMPDIR: tmp, SLOW_TF_LOG: log },
+    });
+    const steps = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+    return { ws, tmp, session, steps };
+  }
+
+  it.each([
+    ['SIGINT', 130, 'INT'],
+    ['SIGTERM', 143, 'TERM'],
+    ['SIGHUP', 129, 'TERM'],
+    ['SIGQUIT', 131, 'TERM'],
+    ['SIGUSR1', 138, 'TERM'],
+  ] as const)(
+    title('%s: terraform gets it (exit %i) and still writes the plan and exits 0, yet nothing is reviewed or applied', TF, BASH),
+    async (signal, exit, forwarded) => {
+      const { ws, tmp, session, steps } = latePlan(`late-${signal}`);
+      const before = state(ws);
+      await waitUntil(() => steps().includes('plan: waiting'), () => steps().join('\n') + session.output());
+      session.child.kill(signal);
+      const run = await session.done;
+
+      // The reported behaviour: terraform says it was interrupted, yet writes the plan and exits 0.
+      expect(steps()).toEqual(['plan: waiting', `plan: got ${forwarded}`, 'plan: exit 0']);
+      expect(run.stdout).toContain('Interrupt received');
+      expect(run.code, `exit ${run.code} signal ${run.signal}\n${run.stdout}\n${run.stderr}`).toBe(exit);
+      expect(run.stderr).toContain(`tfguard: interrupted by ${signal}: nothing was applied.\n`);
+      expect(run.stdout).not.toContain('PASS');
+      expect(run.stdout).not.toContain('Apply complete');
+      expect(state(ws).equals(before)).toBe(true);
+      expect(stateList(ws)).not.toContain('terraform_data.worker["c"]');
+      expect(tfguardPlans(tmp)).toEqual([]);
+      const record = expectAudit(ws, { decision: 'interrupted', plan: false, terraformExit: 0, count: 1, hidden: ['a,b,c'] });
+      expect(record.why).toBe(`interrupted by ${signal} while terraform plan ran; nothing was applied`);
+      const log = await tfguard(['log', '--dir', ws, '-n', '1'], { cwd: ROOT });
+      expect(log.stdout).toMatch(/^\S+ {2}interrupted {2}/);
+      expect(log.stdout).toContain(`interrupted by ${signal} while terraform plan ran; nothing was applied (terraform exit 0)`);
+    },
+    40_000,
+  );
+});
+
 describe('tfguard apply -h, -help and --help', () => {
   const HELP_PARTS = [
     'Usage: tfguard apply [tfguard options] [terraform plan options] [PLANFILE]',
@@ -624,25 +683,43 @@ describe.skipIf(!hasBash)('with a fake terraform', () => {
     expect(record.why).toBe('terraform plan exited 1');
   }, 20_000);
 
+  it.each(FATAL_SIGNALS.map((signal) => [signal, 128 + constants.signals[signal]] as const))(
+    title('%s while tfguard reviews the plan: stops at once (exit %i), recorded, nothing applied, the temp plan removed', BASH),
+    async (signal, exit) => {
+      const { ws, tmp, session, calls } = fakeRun(`fake-${signal}-review`, { FAKE_TF_SHOW_DELAY: '5' });
+      await waitUntil(() => calls().includes('show: waiting'), () => calls().join('\n'), 15_000);
+      expect(tfguardPlans(tmp)).toHaveLength(1);
+      const sent = Date.now();
+      session.child.kill(signal);
+      const run = await session.done;
+      expect(Date.now() - sent).toBeLessThan(3_000); // not after the fake's 5 s
+      expect(run.code, `exit ${run.code} signal ${run.signal}\n${run.stderr}`).toBe(exit);
+      expect(run.stderr).toContain(`tfguard: interrupted by ${signal}: nothing was applied.\n`);
+      expect(calls().some((c) => c.startsWith('apply'))).toBe(false);
+      expect(tfguardPlans(tmp)).toEqual([]);
+      const record = expectAudit(ws, { decision: 'interrupted', plan: true, terraformExit: null, count: 1 });
+      expect(record.why).toBe(`interrupted by ${signal}; nothing was applied`);
+    },
+    20_000,
+  );
+
+  // 6 s to stop: longer than the 5 s after which execa would SIGKILL a child it sent SIGTERM (terraform killed
+  // mid-stop leaves its state lock behind and may lose state).
   it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
-  ] as const)(title('%s while tfguard reviews the plan: stops at once, recorded, nothing applied, the temp plan removed', BASH), async (signal, exit) => {
-    const { ws, tmp, session, calls } = fakeRun(`fake-${signal}-review`, { FAKE_TF_SHOW_DELAY: '5' });
-    await waitUntil(() => calls().includes('show: waiting'), () => calls().join('\n'), 15_000);
-    expect(tfguardPlans(tmp)).toHaveLength(1);
-    const sent = Date.now();
+    ['SIGTERM', 'TERM'],
+    ['SIGQUIT', 'TERM'],
+  ] as const)(title('%s while terraform applies is passed on as SIG%s; terraform finishes its stop and its exit code is passed through', BASH), async (signal, forwarded) => {
+    const { ws, tmp, session, calls } = fakeRun(`fake-${signal}-apply`, { FAKE_TF_APPLY: '1', FAKE_TF_APPLY_STOP: '6' });
+    await waitUntil(() => calls().includes('apply: waiting'), () => calls().join('\n'), 15_000);
     session.child.kill(signal);
     const run = await session.done;
-    expect(Date.now() - sent).toBeLessThan(3_000); // not after the fake's 5 s
-    expect(run.code, `exit ${run.code} signal ${run.signal}\n${run.stderr}`).toBe(exit);
-    expect(run.stderr).toContain(`interrupted by ${signal}`);
-    expect(calls().some((c) => c.startsWith('apply'))).toBe(false);
+    expect(run.code, `exit ${run.code} signal ${run.signal}\n${run.stderr}`).toBe(1);
+    expect(calls().slice(-3)).toEqual(['apply: waiting', `apply: got ${forwarded}`, 'apply: stopped']);
+    expect(run.stderr).not.toContain('nothing was applied');
     expect(tfguardPlans(tmp)).toEqual([]);
-    const record = expectAudit(ws, { decision: 'declined', plan: true, terraformExit: null });
-    expect(record.why).toBe(`interrupted by ${signal}; nothing was applied`);
-  }, 20_000);
+    const record = expectAudit(ws, { decision: 'failed', plan: true, terraformExit: 1, count: 1 });
+    expect(record.why).toBe('terraform apply exited 1');
+  }, 30_000);
 
   it(title('on start, temp plan folders older than a day whose process is gone are removed; a live one is kept', BASH), async () => {
     const tmp = freshDir('tmpdir');

@@ -12,7 +12,8 @@ import { InputError } from '../errors.js';
 
 export const DEFAULT_AUDIT_LOG = join('.tfguard', 'audit.jsonl');
 
-export type AuditDecision = 'refused' | 'declined' | 'applied' | 'failed';
+/** `interrupted`: a signal stopped tfguard before `terraform apply` started, so nothing was applied. */
+export type AuditDecision = 'refused' | 'declined' | 'interrupted' | 'applied' | 'failed';
 
 export interface AuditRecord {
   time: string;

@@ -2,9 +2,11 @@
  * `tfguard apply`: plan to a private temp file (or take a saved plan), review it with every rule, decide —
  * refuse, ask a person, or apply — and apply exactly the reviewed plan (its sha256 is checked right before).
  * Every run appends one line to the audit log; a log that cannot be written refuses the apply. The temp plan
- * holds secrets and is removed on every path.
+ * holds secrets and is removed on every path. Any signal before terraform apply starts means nothing is applied
+ * (exit 128+N, decision `interrupted`).
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
@@ -18,9 +20,10 @@ import { makePlanDir, removeStalePlanDirs } from '../apply/temp-plan.js';
 import { destroyedChanges } from '../engine/instances.js';
 import { summarize, summaryLine } from '../engine/summary.js';
 import { loadConfig } from '../config/load.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, TerraformError, UsageError } from '../errors.js';
 import { buildReport, relativeDir, type Report } from '../report/report.js';
 import { resolveTerraform } from '../terraform/binary.js';
+import { onFatalSignals, signalExitCode } from '../terraform/signals.js';
 import { streamTerraform, terraformRunning } from '../terraform/stream.js';
 import { parseTargets, writeReports } from './output.js';
 import { reportSet } from '../report/set.js';
@@ -36,6 +39,12 @@ interface Context {
   dir: string;
   record: AuditRecord;
   log?: AuditLog;
+  /** The first signal tfguard received: before terraform apply starts, it means nothing is applied. */
+  signal?: NodeJS.Signals;
+  /** From the moment terraform apply is started, a signal is terraform's to handle, and its exit code ours. */
+  applyStarted?: boolean;
+  /** The decision is made and being recorded: a signal changes nothing any more. */
+  finishing?: boolean;
 }
 
 function say(text: string): void {
@@ -43,6 +52,7 @@ function say(text: string): void {
 }
 
 async function finish(ctx: Context, decision: AuditDecision, why: string, code: number, tfExit: number | null = null): Promise<number> {
+  ctx.finishing = true;
   ctx.record.decision = decision;
   ctx.record.why = why;
   ctx.record.terraform_exit_code = tfExit;
@@ -55,6 +65,14 @@ async function finish(ctx: Context, decision: AuditDecision, why: string, code: 
     }
   }
   return code;
+}
+
+const interruptedWhy = (signal: NodeJS.Signals, when = '') => `interrupted by ${signal}${when}; nothing was applied`;
+
+/** A signal came while terraform ran: terraform got it and has exited; nothing is applied. */
+async function interrupted(ctx: Context, signal: NodeJS.Signals, when: string, tfExit: number | null): Promise<number> {
+  say(`interrupted by ${signal}: nothing was applied.`);
+  return finish(ctx, 'interrupted', interruptedWhy(signal, when), signalExitCode(signal), tfExit);
 }
 
 function recordReview(record: AuditRecord, report: Report, overridden: OverriddenFinding[]): void {
@@ -78,7 +96,6 @@ export async function apply(argv: readonly string[]): Promise<number> {
   }
   const workdir = resolve(args.chdir ?? '.');
   const dir = resolve(args.dir ?? workdir);
-  const config = await loadConfig({ dir, file: args.config, rules: RULES });
   const record: AuditRecord = {
     ...auditIdentity(),
     dir,
@@ -95,28 +112,34 @@ export async function apply(argv: readonly string[]): Promise<number> {
     terraform_exit_code: null,
   };
   const ctx: Context = { args, argv, dir, record };
+  // Any signal before terraform apply starts means nothing is applied. While terraform plan runs, terraform gets
+  // it (src/terraform/stream.ts) and tfguard stops once it has exited; at any other time — review, prompt —
+  // tfguard stops at once: recorded, temp plan removed (the 'exit' handler), exit 128+N. Once terraform apply
+  // has started, the signal is terraform's to handle and its exit code is passed through. (Before this
+  // listener — loading the CLI — a signal has its default action: nothing to apply or clean up yet.)
+  // The listener stays until the process exits: once the record is being written a signal changes nothing, and
+  // removing it would give SIGPIPE its default action (Node ignores it; libuv restores "terminate", not "ignore").
+  onFatalSignals((signal) => {
+    if (ctx.applyStarted || ctx.finishing) return;
+    ctx.signal ??= signal;
+    if (terraformRunning()) return;
+    try {
+      ctx.log?.appendSync({ ...record, decision: 'interrupted', why: interruptedWhy(signal) });
+    } catch (error) {
+      say(`interrupted, but the audit log could not be written: ${(error as Error).message}`);
+    }
+    say(`interrupted by ${signal}: nothing was applied.`);
+    process.exit(signalExitCode(signal));
+  });
+  const config = await loadConfig({ dir, file: args.config, rules: RULES });
   const log = await AuditLog.open(auditPath(dir, args.auditLog ?? config.auditLog));
   ctx.log = log;
-  // A signal while terraform runs is terraform's (src/terraform/stream.ts passes it on). At any other time —
-  // planning done, review or apply not started — it stops tfguard: recorded, temp plan removed, nothing applied.
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (terraformRunning()) return;
-    log.appendSync({ ...record, decision: record.decision === 'applied' ? 'applied' : 'declined', why: `interrupted by ${signal}; nothing was applied` });
-    say(`interrupted by ${signal}: nothing was applied.`);
-    process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143); // the 'exit' handler removes the temp plan
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal); // the terminal closed (ssh dropped): not a reason to leave the temp plan behind
   try {
     return await run(ctx, workdir);
   } catch (error) {
     await finish(ctx, 'failed', `error: ${(error as Error).message}`, 2);
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
     await log.close();
   }
 }
@@ -139,7 +162,10 @@ async function run(ctx: Context, workdir: string): Promise<number> {
       });
     } else {
       const code = await streamTerraform(terraform.bin, ['plan', `-out=${planFile}`, ...args.planArgs], { cwd: workdir });
+      // Terraform may write the plan and exit 0 after "Interrupt received": the signal still stops tfguard.
+      if (ctx.signal) return await interrupted(ctx, ctx.signal, ' while terraform plan ran', code);
       if (code !== 0) return await finish(ctx, 'failed', `terraform plan exited ${code}`, code === 1 ? 2 : code, code);
+      if (!existsSync(planFile)) throw new TerraformError(`${terraform.bin} plan exited 0 but wrote no plan; nothing was applied`);
     }
     const hash = await sha256(planFile);
     record.plan.sha256 = hash;
@@ -190,6 +216,8 @@ async function run(ctx: Context, workdir: string): Promise<number> {
       say(`refused: ${why}.`);
       return await finish(ctx, 'refused', why, 1);
     }
+    if (ctx.signal) return await interrupted(ctx, ctx.signal, '', null); // fail closed (a signal outside terraform's run exits at once)
+    ctx.applyStarted = true;
     const code = await streamTerraform(terraform.bin, ['apply', '-input=false', ...applyOptions(args.planArgs), planFile], { cwd: workdir });
     const why = code === 0 ? summaryLine(summarize(reviewed.plan)) : `terraform apply exited ${code}`;
     return await finish(ctx, code === 0 ? 'applied' : 'failed', why, code, code);

@@ -31,9 +31,9 @@ function parseLines(path: string, text: string): AuditRecord[] {
 }
 
 function decisionLabel(decision: string, s: Style): string {
-  const label = decision.padEnd(8);
+  const label = decision.padEnd(11);
   if (decision === 'applied') return s.green(label);
-  if (decision === 'declined') return s.yellow(label);
+  if (decision === 'declined' || decision === 'interrupted') return s.yellow(label); // nothing was applied
   return s.red(label);
 }
 

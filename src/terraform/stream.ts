@@ -1,11 +1,14 @@
 /**
- * Running terraform with its own output streaming to ours (plan, apply). Ctrl-C on a terminal reaches
- * terraform directly (it is in the terminal's foreground process group), so tfguard does not send it again —
- * terraform counts interrupts, and a second one aborts hard. A SIGINT that did not come from a terminal, and
- * every SIGTERM/SIGHUP, is passed on. tfguard waits for terraform to exit, and kills it if tfguard itself exits.
+ * Running terraform with its own output streaming to ours (plan, apply). While it runs, every signal tfguard
+ * handles (src/terraform/signals.ts) is passed on as one terraform stops gracefully on — SIGINT as SIGINT,
+ * anything else as SIGTERM — so that it keeps its state and lock consistent. Ctrl-C on a terminal reaches
+ * terraform directly (it is in the terminal's foreground process group), so tfguard does not send it again:
+ * terraform counts interrupts, and a second one aborts hard. tfguard waits for terraform to exit, however long
+ * its stop takes (never SIGKILL), and kills it only if tfguard itself exits.
  */
 import { execa } from 'execa';
 import { TerraformError } from '../errors.js';
+import { gracefulSignal, onFatalSignals, signalExitCode } from './signals.js';
 
 export interface StreamOptions {
   cwd?: string | undefined;
@@ -19,24 +22,21 @@ export function terraformRunning(): boolean {
   return running > 0;
 }
 
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-
 export async function streamTerraform(bin: string, args: string[], opts: StreamOptions = {}): Promise<number> {
   const child = execa(bin, args, {
     cwd: opts.cwd,
     stdio: 'inherit',
     reject: false,
     cleanup: true,
+    // execa would SIGKILL a child 5 s after sending it SIGTERM: terraform stopping gracefully takes its time.
+    forceKillAfterDelay: false,
     env: { TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
   });
   const terminal = opts.terminal ?? process.stdin.isTTY === true;
-  const onInt = () => {
-    if (!terminal) child.kill('SIGINT');
-  };
-  const onOther = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onOther);
-  process.on('SIGHUP', onOther);
+  const stopForwarding = onFatalSignals((signal) => {
+    if (signal === 'SIGINT' && terminal) return;
+    child.kill(gracefulSignal(signal));
+  });
   running++;
   try {
     const result = await child;
@@ -44,11 +44,9 @@ export async function streamTerraform(bin: string, args: string[], opts: StreamO
       throw new TerraformError(`${bin} ${args[0] ?? ''} could not run: ${result.shortMessage}`);
     }
     if (result.exitCode !== undefined) return result.exitCode;
-    return 128 + (SIGNAL_NUMBERS[result.signal ?? ''] ?? 1);
+    return result.signal ? signalExitCode(result.signal) : 129;
   } finally {
     running--;
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onOther);
-    process.off('SIGHUP', onOther);
+    stopForwarding();
   }
 }
