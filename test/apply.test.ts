@@ -683,6 +683,16 @@ describe.skipIf(!hasBash)('with a fake terraform', () => {
     expect(record.why).toBe('terraform plan exited 1');
   }, 20_000);
 
+  it(title('terraform plan exiting 0 without writing the plan is an error (exit 2, one line): nothing applied', BASH), async () => {
+    const { ws, tmp, session, calls } = fakeRun('fake-plan-none', { FAKE_TF_PLAN_NONE: '1' });
+    const run = await session.done;
+    expect(run.code, run.stdout + run.stderr).toBe(2);
+    expect(run.stderr).toBe(`tfguard: ${fake} plan exited 0 but wrote no plan; nothing was applied\n`);
+    expect(calls().map((c) => c.split(' ')[0])).toEqual(['version', 'plan']);
+    expect(tfguardPlans(tmp)).toEqual([]);
+    expectAudit(ws, { decision: 'failed', plan: false, terraformExit: null });
+  }, 20_000);
+
   it.each(FATAL_SIGNALS.map((signal) => [signal, 128 + constants.signals[signal]] as const))(
     title('%s while tfguard reviews the plan: stops at once (exit %i), recorded, nothing applied, the temp plan removed', BASH),
     async (signal, exit) => {

@@ -5,6 +5,7 @@
 #   FAKE_TF_LOG          every invocation is appended here, one line each (what ran, in order)
 #   FAKE_TF_PLAN         saved plan copied to the -out file
 #   FAKE_TF_PLAN_EXIT    if set, `plan` fails with this exit code (and writes no plan)
+#   FAKE_TF_PLAN_NONE    if set, `plan` exits 0 without writing the plan
 #   FAKE_TF_JSON         plan JSON printed by `show -json`
 #   FAKE_TF_SHOW_DELAY   seconds `show` waits before printing (to interrupt tfguard during its review)
 #   FAKE_TF_APPLY        exit code of `apply` (default 0), or `crash`: it kills itself with SIGKILL mid-apply
@@ -29,6 +30,10 @@ case "${1:-}" in
     if [ -n "${FAKE_TF_PLAN_EXIT:-}" ]; then
       echo "Error: fake terraform: plan failed" >&2
       exit "$FAKE_TF_PLAN_EXIT"
+    fi
+    if [ -n "${FAKE_TF_PLAN_NONE:-}" ]; then
+      echo "fake terraform: exit 0, no plan written"
+      exit 0
     fi
     if [ -z "$out" ]; then
       echo "fake terraform: plan without -out=FILE" >&2
