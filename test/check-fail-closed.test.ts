@@ -46,6 +46,16 @@ describe('--dir must be a folder', () => {
     expectOneLineError(run, '--dir', what);
   });
 
+  it.each([
+    ['--dir', ['--dir', 'no-such-dir']],
+    ['-chdir', ['-chdir=no-such-dir']],
+  ])('apply %s that does not exist: exit 2 before anything runs, and the folder is not created (audit log)', (option, args) => {
+    const cwd = mkdtempSync(join(tmp, 'apply-'));
+    const run = tfguard(['apply', ...args, '-auto-approve', '--terraform-bin', join(cwd, 'no-terraform')], { cwd });
+    expectOneLineError(run, `${option} no-such-dir`, 'no such directory');
+    expect(existsSync(join(cwd, 'no-such-dir'))).toBe(false);
+  });
+
   it('an existing --dir still works', () => {
     expect(tfguard(['check', ADD_WORKER, '--dir', join(FIXTURES_DIR, 'add-worker', 'src')]).code).toBe(0);
   });

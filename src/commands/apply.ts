@@ -28,6 +28,7 @@ import { streamTerraform, terraformRunning } from '../terraform/stream.js';
 import { parseTargets, writeReports } from './output.js';
 import { reportSet } from '../report/set.js';
 import { review } from './review.js';
+import { existingDir } from './dir.js';
 
 async function sha256(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
@@ -94,8 +95,9 @@ export async function apply(argv: readonly string[]): Promise<number> {
   for (const a of args.allow) {
     if (!ruleIds.includes(a.rule)) throw new UsageError(`--allow ${a.rule}: no such rule (tfguard rules lists them)`);
   }
-  const workdir = resolve(args.chdir ?? '.');
-  const dir = resolve(args.dir ?? workdir);
+  // A typo must not plan elsewhere, read no sources, or create the audit log's folder under it.
+  const workdir = args.chdir === undefined ? resolve('.') : await existingDir(args.chdir, '-chdir');
+  const dir = args.dir === undefined ? workdir : await existingDir(args.dir);
   const record: AuditRecord = {
     ...auditIdentity(),
     dir,
