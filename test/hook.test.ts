@@ -199,6 +199,7 @@ describe('tfguard hook install (pre-push)', () => {
     expect(r.stderr).toContain('destroy-provisioner');
     expect(r.stderr).toContain('talosctl reset --nodes ${self.input.node}');
     expect(r.stderr).toContain('at reset.tf:4');
+    expect(r.stderr).toContain(`added by ${git(clone, 'rev-parse', '--short', head)} "reset nodes on destroy"`);
     // The bypass the hook names works, and is a deliberate act.
     expect(gitRun(clone, ['push', '--no-verify', 'origin', 'main']).code).toBe(0);
     expect(remoteRef(remote)).toBe(head);

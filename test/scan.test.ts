@@ -469,6 +469,13 @@ describe('--commits: what each commit of a range adds', () => {
     expectOneLineError(tfguard(['scan', dir, '--commits', 'HEAD...HEAD']), 'give BASE..TIP or TIP');
     expectOneLineError(tfguard(['scan', dir, '--commits', 'nope..HEAD']), '--commits nope: git cannot resolve it');
     expectOneLineError(tfguard(['scan', dir, '--commits', 'HEAD', '--max-commits', '0']), '--max-commits "0"');
+    expectOneLineError(tfguard(['scan', dir, '--max-commits', '5']), '--max-commits bounds --commits, which is not given');
+    const outside = await mkdtemp(join(tmpdir(), 'tfguard-nogit-'));
+    try {
+      expectOneLineError(tfguard(['scan', outside, '--commits', 'HEAD']), 'not in a git repository, so the commits of HEAD cannot be read');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
     const text = tfguard(['scan', dir, '--commits', 'HEAD']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('Scanned 1 commit of HEAD one by one: 1 changed file read.');

@@ -47,6 +47,7 @@ export async function scan(dirArg: string | undefined, opts: ScanOptions): Promi
   // Git is asked first: a wrong --base fails before any parsing.
   const prevent = opts.base === undefined ? undefined : await import('../scan/prevent-destroy.js');
   const base = prevent && opts.base !== undefined ? await prevent.resolveBase(dir, shown, opts.base) : undefined;
+  if (opts.maxCommits !== undefined && opts.commits === undefined) throw new UsageError('--max-commits bounds --commits, which is not given');
   const max = opts.commits === undefined ? undefined : maxCommits(opts.maxCommits);
   const history = opts.commits === undefined ? undefined : import('../scan/history.js').then((h) => h.scanCommits(dir, shown, opts.commits!, max!));
   history?.catch(() => {}); // awaited below; not an unhandled rejection while DIR is read

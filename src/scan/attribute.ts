@@ -40,9 +40,12 @@ function asInDir(tree: TerraformTree, modulePaths: Map<string, Set<string>>): Te
   return { ...tree, blocks: tree.blocks.map(rename), removed: tree.removed.map(rename) };
 }
 
-/** The findings in the files a snapshot read. */
-function findingsOf(snapshot: Snapshot, modulePaths: Map<string, Set<string>>): ScanFinding[] {
-  return [...destroyProvisionerFindings(asInDir(snapshot.tree, modulePaths)), ...snapshot.autoApprove].filter((f) => snapshot.files.has(f.file));
+/** The findings in the files a snapshot read, and DIR's in the files it has as DIR has them. */
+function findingsOf(snapshot: Snapshot, modulePaths: Map<string, Set<string>>, dirFindings: ScanFinding[]): ScanFinding[] {
+  return [
+    ...[...destroyProvisionerFindings(asInDir(snapshot.tree, modulePaths)), ...snapshot.autoApprove].filter((f) => snapshot.files.has(f.file)),
+    ...dirFindings.filter((f) => snapshot.sameAsDir.has(f.file)).map((f) => ({ ...f })),
+  ];
 }
 
 /** DIR's findings, each with the commit that added it, and the findings only a commit of the range holds. */
@@ -50,7 +53,7 @@ export function attributeFindings(dirFindings: ScanFinding[], dirTree: Terraform
   const modulePaths = dirTree.modulePaths;
   const out = dirFindings.map((f) => ({ ...f }));
   const inDir = byKey(out);
-  const atBase = history.base?.snapshot ? byKey(findingsOf(history.base.snapshot, modulePaths)) : new Map<string, ScanFinding[]>();
+  const atBase = history.base?.snapshot ? byKey(findingsOf(history.base.snapshot, modulePaths, dirFindings)) : new Map<string, ScanFinding[]>();
   /** Per finding: DIR's copies and those only commits hold, in order; the first `already` were there before. */
   const slots = new Map<string, { list: (ScanFinding | undefined)[]; already: number }>();
   const slotsOf = (key: string, file: string) => {
@@ -66,7 +69,7 @@ export function attributeFindings(dirFindings: ScanFinding[], dirTree: Terraform
   };
   for (const commit of history.commits) {
     const ref = { sha: commit.sha, short: commit.short, subject: commit.subject };
-    for (const [key, found] of byKey(findingsOf(commit, modulePaths))) {
+    for (const [key, found] of byKey(findingsOf(commit, modulePaths, dirFindings))) {
       const s = slotsOf(key, found[0]!.file);
       found.forEach((f, i) => {
         if (i >= s.list.length) {

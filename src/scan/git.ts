@@ -59,10 +59,13 @@ export async function readBlobs(dir: string, names: readonly string[], what: str
   return out;
 }
 
-/** DIR relative to the top of its repository, `/`-terminated ('' at the top); an error outside a repository. */
-export async function repositoryPrefix(dir: string, dirArg: string, what: string): Promise<string> {
-  const top = await git(dir, ['rev-parse', '--show-prefix'], what);
-  if (!top.ok) throw new InputError(`${dirArg}: not in a git repository, so ${what} cannot be compared (${lastLine(top.stderr)})`);
+/**
+ * DIR relative to the top of its repository, `/`-terminated ('' at the top); outside a repository an error that
+ * says what cannot be done (`--base main cannot be compared`).
+ */
+export async function repositoryPrefix(dir: string, dirArg: string, option: string, cannot: string): Promise<string> {
+  const top = await git(dir, ['rev-parse', '--show-prefix'], option);
+  if (!top.ok) throw new InputError(`${dirArg}: not in a git repository, so ${cannot} (${lastLine(top.stderr)})`);
   return top.stdout.toString('utf8').replace(/\r?\n$/, '');
 }
 

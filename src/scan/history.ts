@@ -7,9 +7,12 @@
  * what the remote already has (attribute.ts).
  *
  * A changed file is read without the unchanged files beside it: the findings of a scan are each about one
- * block or one command line, and a directory's other files are the same as in the commit before.
+ * block or one command line, and a directory's other files are the same as in the commit before. A changed file
+ * that DIR holds as it is (the same blob id: the last commits of a push, mostly) is not read again: its findings
+ * are DIR's.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -29,6 +32,8 @@ const PARALLEL = 8;
 export interface Snapshot {
   /** Paths (relative to DIR) that were read. */
   files: Set<string>;
+  /** Paths (relative to DIR) the commit changed to what DIR holds: their findings are DIR's. */
+  sameAsDir: Set<string>;
   tree: TerraformTree;
   autoApprove: ScanFinding[];
 }
@@ -43,8 +48,7 @@ export interface History {
 }
 
 export async function scanCommits(dir: string, dirArg: string, spec: string, max: number): Promise<History> {
-  const what = `--commits ${spec}`;
-  const prefix = await repositoryPrefix(dir, dirArg, what);
+  const prefix = await repositoryPrefix(dir, dirArg, '--commits', `the commits of ${spec} cannot be read`);
   const range = await resolveRange(dir, dirArg, spec);
   const commits = await listCommits(dir, range, max);
   const [changed, sinceBase] = await Promise.all([
@@ -53,17 +57,19 @@ export async function scanCommits(dir: string, dirArg: string, spec: string, max
   ]);
   const wanted = (files: FileEntry[]) => files.filter((f) => mayScan(f.rel) !== undefined);
   const perCommit = commits.map((c) => wanted(changed.get(c.sha) ?? []));
+  const inDir = await blobIdsInDir(dir, perCommit.flat());
+  const toRead = perCommit.map((files) => files.filter((f) => inDir.get(f.rel) !== f.blob));
   const atBase = sinceBase ? wanted(sinceBase.atBase) : [];
-  const blobs = await fetchBlobs(dir, [...perCommit.flat(), ...atBase]);
+  const blobs = await fetchBlobs(dir, [...toRead.flat(), ...atBase]);
 
   const tmp = await mkdtemp(path.join(tmpdir(), 'tfguard-commits-'));
   try {
     const scanned: (Commit & Snapshot)[] = [];
     for (let i = 0; i < commits.length; i += PARALLEL) {
       const batch = commits.slice(i, i + PARALLEL).map(async (commit, j) => {
-        const files = perCommit[i + j]!;
+        const sameAsDir = new Set(perCommit[i + j]!.filter((f) => inDir.get(f.rel) === f.blob).map((f) => f.rel));
         try {
-          return { ...commit, ...(await scanFiles(path.join(tmp, String(i + j)), files, blobs)) };
+          return { ...commit, ...(await scanFiles(path.join(tmp, String(i + j)), toRead[i + j]!, blobs)), sameAsDir };
         } catch (error) {
           if (error instanceof InputError) throw new InputError(`in commit ${commit.short} "${commit.subject}": ${error.message}`);
           throw error;
@@ -84,6 +90,24 @@ export async function scanCommits(dir: string, dirArg: string, spec: string, max
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** The blob id git would give each of these files as DIR holds it (sha-1 or sha-256, as the ids given are). */
+async function blobIdsInDir(dir: string, files: FileEntry[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  const algorithm = files[0]?.blob.length === 64 ? 'sha256' : 'sha1';
+  await Promise.all(
+    [...new Set(files.map((f) => f.rel))].map(async (rel) => {
+      let content: Buffer;
+      try {
+        content = await readFile(path.join(dir, rel));
+      } catch {
+        return; // not in DIR
+      }
+      ids.set(rel, createHash(algorithm).update(`blob ${content.length}\0`).update(content).digest('hex'));
+    }),
+  );
+  return ids;
 }
 
 /** The blobs of these files, by blob id: files that may run commands only up to MAX_COMMAND_FILE bytes. */
@@ -113,11 +137,12 @@ async function fetchBlobs(dir: string, files: FileEntry[]): Promise<Map<string, 
 
 /** Writes the files under FOLDER at their place under DIR and scans them as `scan` scans DIR. */
 async function scanFiles(folder: string, files: FileEntry[], blobs: Map<string, Buffer>): Promise<Snapshot> {
-  await mkdir(folder, { recursive: true });
   const written = files.filter((f) => blobs.has(f.blob));
+  if (written.length === 0) return { files: new Set(), sameAsDir: new Set(), tree: await loadTerraform(folder, []), autoApprove: [] };
+  await mkdir(folder, { recursive: true });
   await Promise.all([...new Set(written.map((f) => path.posix.dirname(f.rel)))].map((d) => mkdir(path.join(folder, d), { recursive: true })));
   await Promise.all(written.map((f) => writeFile(path.join(folder, f.rel), blobs.get(f.blob)!)));
   const found = await walk(folder);
   const [tree, autoApprove] = await Promise.all([loadTerraform(folder, found.terraformDirs.map((d) => d.dir)), autoApproveFindings(found.commandFiles)]);
-  return { files: new Set(written.map((f) => f.rel)), tree, autoApprove };
+  return { files: new Set(written.map((f) => f.rel)), sameAsDir: new Set(), tree, autoApprove };
 }

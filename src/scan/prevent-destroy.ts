@@ -30,7 +30,7 @@ const git = (dir: string, args: string[], input?: Buffer) => runGit(dir, args, '
 
 /** Checks that DIR is in a git repository and that REF names a commit; exit 2 otherwise. */
 export async function resolveBase(dir: string, dirArg: string, ref: string): Promise<GitBase> {
-  const prefix = await repositoryPrefix(dir, dirArg, `--base ${ref}`);
+  const prefix = await repositoryPrefix(dir, dirArg, '--base', `--base ${ref} cannot be compared`);
   return { ref, commit: await resolveCommit(dir, dirArg, '--base', ref), prefix };
 }
 
