@@ -371,12 +371,14 @@ describe('--commits: what each commit of a range adds', () => {
     const dir = await repo({ 'main.tf': 'resource "terraform_data" "a" {}\n' });
     const base = git(dir, 'rev-parse', 'HEAD').trim();
     const added = await commitFiles(dir, 'reset on destroy', { 'reset.tf': RESET('r') });
+    // Held by two commits (at another line in the second): reported once, at the first.
+    await commitFiles(dir, 'reset, moved down', { 'reset.tf': `\n\n${RESET('r')}` });
     await commitFiles(dir, 'no reset', { 'reset.tf': null });
     const kept = await commitFiles(dir, 'deploy', { 'ci/deploy.sh': '#!/bin/sh\nterraform apply -auto-approve\n' });
     await commitFiles(dir, 'deploy, edited', { 'ci/deploy.sh': '#!/bin/sh\n# deploy\nterraform apply -auto-approve\n' });
     const { code, report } = await scanJson(dir, { commits: `${base}..HEAD` });
     expect(code).toBe(1);
-    expect(report.scan).toEqual({ dir, base: null, commits: { range: `${base}..HEAD`, count: 4 } });
+    expect(report.scan).toEqual({ dir, base: null, commits: { range: `${base}..HEAD`, count: 5 } });
     expect(report.findings.map((f: any) => [f.rule, f.file, f.line, f.commit?.short, f.commit?.subject, f.only_in_commit])).toEqual([
       ['auto-approve', 'ci/deploy.sh', 3, short(dir, kept), 'deploy', undefined],
       ['destroy-provisioner', 'reset.tf', 2, short(dir, added), 'reset on destroy', true],
