@@ -12,7 +12,7 @@
  * are DIR's.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -23,7 +23,10 @@ import { loadTerraform, type TerraformTree } from './terraform.js';
 import type { ScanFinding } from './types.js';
 import { mayScan, walk } from './walk.js';
 
-/** Files that may run commands and are larger than this are not read (auto-approve.ts does not read them either). */
+/**
+ * Files that may run commands and are larger than this are not read (auto-approve.ts does not read them either);
+ * nor is a larger file of DIR hashed to compare it with a commit's.
+ */
 const MAX_COMMAND_FILE = 4 * 1024 * 1024;
 /** Commits scanned at once. */
 const PARALLEL = 8;
@@ -100,6 +103,7 @@ async function blobIdsInDir(dir: string, files: FileEntry[]): Promise<Map<string
     [...new Set(files.map((f) => f.rel))].map(async (rel) => {
       let content: Buffer;
       try {
+        if ((await stat(path.join(dir, rel))).size > MAX_COMMAND_FILE) return; // read from git instead
         content = await readFile(path.join(dir, rel));
       } catch {
         return; // not in DIR
