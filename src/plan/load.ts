@@ -6,7 +6,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { runTerraform } from '../terraform/binary.js';
+import { runTerraform, TerraformFailure } from '../terraform/binary.js';
+import { joinParts } from '../terraform/diagnostics.js';
 import { normalizePlan, type Plan } from './model.js';
 import { PlanJson, SUPPORTED_MAJORS } from './schema.js';
 import { formatIssues } from '../zod-issues.js';
@@ -44,6 +45,21 @@ async function readSource(source: string, stdin: NodeJS.ReadableStream): Promise
   }
 }
 
+/**
+ * Why `terraform show` could not read a saved plan, in Terraform's words. Terraform tries the file as a state
+ * too; for a zip that half of its message (`State read error: ...`) is noise and is left out.
+ */
+function savedPlanReason(error: unknown): string {
+  if (!(error instanceof TerraformFailure)) return (error as Error).message;
+  const first = error.diagnostics.find((d) => d.severity === 'Error');
+  if (!first) return error.message;
+  const planParts = first.paragraphs.filter((p) => p.startsWith('Plan read error:'));
+  const reason = joinParts([`Error: ${first.summary}`, ...(planParts.length > 0 ? planParts : first.paragraphs)]);
+  const made = /plan file was created by Terraform (\S+), but this is/.exec(reason);
+  const hint = made ? `; show it with Terraform ${made[1]} (--terraform-bin PATH)` : '';
+  return `${error.command} failed: ${reason}${hint}`;
+}
+
 /** `terraform show -json` on a saved binary plan; a plan from stdin goes through a private temp file. */
 async function showSavedPlan(source: string, bytes: Buffer, opts: LoadOptions): Promise<string> {
   let dir: string | undefined;
@@ -57,7 +73,8 @@ async function showSavedPlan(source: string, bytes: Buffer, opts: LoadOptions): 
     }
     return await runTerraform(['show', '-json', file], { flag: opts.terraformBin, cwd: opts.cwd });
   } catch (error) {
-    throw new InputError(`${source}: is a saved binary plan and could not be read: ${(error as Error).message}`);
+    const name = source === '-' ? '(stdin)' : source;
+    throw new InputError(`${name}: is a saved binary plan and could not be read: ${savedPlanReason(error)}`);
   } finally {
     if (dir) await rm(dir, { recursive: true, force: true });
   }

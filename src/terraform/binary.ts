@@ -4,6 +4,7 @@
  */
 import { execa, type ExecaError } from 'execa';
 import { TerraformError } from '../errors.js';
+import { errorLine, lastLine, parseDiagnostics, type Diagnostic } from './diagnostics.js';
 
 export interface BinaryChoice {
   /** The flag's value, if any. */
@@ -15,6 +16,19 @@ export function candidates({ flag, env = process.env }: BinaryChoice): string[] 
   if (flag) return [flag];
   if (env.TFGUARD_TERRAFORM_BIN) return [env.TFGUARD_TERRAFORM_BIN];
   return ['terraform', 'tofu'];
+}
+
+/** The binary failed; `diagnostics` are Terraform's own, for callers that pick the part that matters to them. */
+export class TerraformFailure extends TerraformError {
+  override name = 'TerraformFailure';
+  constructor(
+    /** What ran: `terraform show -json FILE`. */
+    readonly command: string,
+    readonly diagnostics: Diagnostic[],
+    detail: string,
+  ) {
+    super(`${command} failed: ${detail}`);
+  }
 }
 
 function isMissing(error: unknown): boolean {
@@ -37,14 +51,11 @@ export async function runTerraform(args: string[], opts: BinaryChoice & { cwd?: 
     } catch (error) {
       if (isMissing(error)) continue;
       const e = error as ExecaError;
-      // Terraform frames its diagnostics in colored boxes (╷ │ ╵): keep the text, prefer the `Error:` line.
-      const lines = String(e.stderr ?? '')
-        .replace(/\u001b\[[0-9;]*m/g, '')
-        .split('\n')
-        .map((line) => line.replace(/^[\s╷│╵]+/, '').trim())
-        .filter(Boolean);
-      const detail = lines.find((line) => line.startsWith('Error: ')) ?? lines.at(-1) ?? e.shortMessage;
-      throw new TerraformError(`${bin} ${args.join(' ')} failed: ${detail}`);
+      const stderr = String(e.stderr ?? '');
+      const diagnostics = parseDiagnostics(stderr);
+      // Terraform's first error with its detail (the reason), else its last line.
+      const detail = errorLine(diagnostics) ?? lastLine(stderr) ?? e.shortMessage;
+      throw new TerraformFailure(`${bin} ${args.join(' ')}`, diagnostics, detail);
     }
   }
   throw new TerraformError(
