@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { runTerraform, TerraformFailure } from '../terraform/binary.js';
 import { joinParts } from '../terraform/diagnostics.js';
+import { decodeText } from './encoding.js';
 import { normalizePlan, type Plan } from './model.js';
 import { PlanJson, SUPPORTED_MAJORS } from './schema.js';
 import { formatIssues } from '../zod-issues.js';
@@ -77,14 +78,6 @@ async function showSavedPlan(source: string, bytes: Buffer, opts: LoadOptions): 
     throw new InputError(`${name}: is a saved binary plan and could not be read: ${savedPlanReason(error)}`);
   } finally {
     if (dir) await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function decode(source: string, bytes: Buffer): string {
-  try {
-    return bytes.toString('utf8').replace(/^\uFEFF/, '');
-  } catch {
-    throw new InputError(`${source}: too large to read (${bytes.length} bytes)`);
   }
 }
 
@@ -170,6 +163,6 @@ export async function loadPlan(source: string, opts: LoadOptions = {}): Promise<
   const name = source === '-' ? '(stdin)' : source;
   const text = bytes.subarray(0, 4).equals(ZIP_MAGIC)
     ? await showSavedPlan(source, bytes, opts)
-    : decode(name, bytes);
+    : decodeText(name, bytes);
   return { source: name, plan: planFromJson(name, parseJson(name, text)) };
 }
