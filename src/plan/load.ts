@@ -10,7 +10,8 @@ import { runTerraform, TerraformFailure } from '../terraform/binary.js';
 import { joinParts } from '../terraform/diagnostics.js';
 import { decodeText } from './encoding.js';
 import { normalizePlan, type Plan } from './model.js';
-import { PlanJson, SUPPORTED_MAJORS } from './schema.js';
+import { PlanJson } from './schema.js';
+import { checkShape, explainParseError } from './shape.js';
 import { formatIssues } from '../zod-issues.js';
 
 export interface LoadOptions {
@@ -81,28 +82,6 @@ async function showSavedPlan(source: string, bytes: Buffer, opts: LoadOptions): 
   }
 }
 
-/** Why a text that is not clean JSON failed, in words that point at the fix. */
-function explainParseError(source: string, text: string, error: Error): InputError {
-  const trimmed = text.trim();
-  const start = trimmed.indexOf('{"format_version"');
-  const wrapped = !trimmed.startsWith('{') && trimmed.includes('"format_version"');
-  if (start > 0 || wrapped || /non-whitespace character after JSON/.test(error.message)) {
-    return new InputError(
-      `${source}: has text around the plan JSON (a wrapper such as setup-terraform's? ` +
-        'use its terraform_wrapper: false, or redirect only `terraform show -json` stdout)',
-    );
-  }
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
-    return new InputError(`${source}: is not JSON (expected the output of \`terraform show -json PLANFILE\`)`);
-  }
-  // A cut can also end after a comma, a key or a number: then the parser fails at the very end of the text.
-  const at = /at position (\d+)/.exec(error.message);
-  if (/end of JSON input|Unterminated/.test(error.message) || (at && Number(at[1]) >= text.trimEnd().length)) {
-    return new InputError(`${source}: is truncated: the JSON ends before it is complete`);
-  }
-  return new InputError(`${source}: is not valid JSON (${error.message})`);
-}
-
 function parseJson(source: string, text: string): unknown {
   if (text.trim() === '') throw new InputError(`${source}: is empty (expected the output of \`terraform show -json\`)`);
   try {
@@ -113,43 +92,19 @@ function parseJson(source: string, text: string): unknown {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** The checks that come before the schema: is this a plan at all, and of a format we know. */
-function checkShape(source: string, json: unknown): void {
-  if (!isRecord(json)) throw new InputError(`${source}: is not a plan (the top level is not a JSON object)`);
-  const looksLikeState =
-    ('values' in json && !('planned_values' in json)) ||
-    ('lineage' in json && 'serial' in json) ||
-    ('resources' in json && 'version' in json && !('format_version' in json));
-  if (looksLikeState) {
-    throw new InputError(`${source}: this is a state, not a plan (run \`terraform show -json PLANFILE\` on a saved plan)`);
-  }
-  const version = json.format_version;
-  if (version !== undefined && typeof version !== 'string') {
-    throw new InputError(`${source}: format_version must be a string like "1.2", not ${JSON.stringify(version)}`);
-  }
-  if (typeof version !== 'string') {
-    throw new InputError(`${source}: has no format_version: not the output of \`terraform show -json\``);
-  }
-  const major = Number(version.split('.')[0]);
-  if (/^\d+\.\d+$/.test(version) && !SUPPORTED_MAJORS.includes(major)) {
-    throw new InputError(
-      `${source}: format_version ${version} is not supported (tfguard reads ${SUPPORTED_MAJORS.join('.x and ')}.x)`,
-    );
-  }
-  if (!('planned_values' in json)) {
-    throw new InputError(`${source}: has no planned_values: not a plan (an empty state?)`);
-  }
+/**
+ * The plan without its top-level nulls. Terraform never writes one (it leaves an empty field out); jq writes
+ * null for a key the plan lacks (`jq '{format_version, resource_changes, prior_state}'` on an empty state).
+ */
+function withoutNulls(json: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(json).filter(([, value]) => value !== null));
 }
 
 /** Validates and normalizes parsed plan JSON. */
 export function planFromJson(source: string, json: unknown): Plan {
   checkShape(source, json);
   try {
-    const result = PlanJson.safeParse(json);
+    const result = PlanJson.safeParse(withoutNulls(json));
     if (!result.success) throw new InputError(`${source}: not a valid plan: ${formatIssues(result.error.issues)}`);
     return normalizePlan(result.data);
   } catch (error) {

@@ -66,6 +66,16 @@ export interface Plan {
   /** Managed instances of the prior state; `priorKnown` is false for plans that carry no prior_state. */
   prior: PriorInstance[];
   priorKnown: boolean;
+  /**
+   * False when the plan has no `configuration` (trimmed with jq; Terraform always writes it): then it cannot
+   * say which resources have provisioners, and every destroyed instance may have one.
+   */
+  configKnown: boolean;
+  /**
+   * True when the plan has no `planned_values` (Terraform always writes it): the JSON was cut down, so fields
+   * that old Terraform versions leave out too (`errored`, `complete`) may have been dropped.
+   */
+  trimmed: boolean;
   errored?: boolean;
   complete?: boolean;
   applyable?: boolean;
@@ -175,7 +185,9 @@ export function normalizePlan(json: PlanJson): Plan {
     formatVersion: json.format_version,
     changes: (json.resource_changes ?? []).map(normalizeChange),
     prior,
-    priorKnown: json.prior_state !== undefined,
+    priorKnown: json.prior_state != null,
+    configKnown: json.configuration != null,
+    trimmed: json.planned_values == null,
     deferred: (json.deferred_changes ?? []).flatMap((d) => (d.resource_change ? [d.resource_change.address] : [])),
     configProvisioners: config.provisioners,
     configExpressions: config.expressions,
@@ -186,6 +198,21 @@ export function normalizePlan(json: PlanJson): Plan {
   if (json.complete !== undefined) plan.complete = json.complete;
   if (json.applyable !== undefined) plan.applyable = json.applyable;
   return plan;
+}
+
+const REMOVED_REASONS = new Set(['delete_because_no_resource_config', 'delete_because_no_module']);
+
+/** The plan says the instance's resource block, or the module call that held it, left the configuration. */
+export function blockRemoved(change: ResourceChange): boolean {
+  return change.actionReason !== undefined && REMOVED_REASONS.has(change.actionReason);
+}
+
+/**
+ * Whether the instance's resource block may have provisioners: the plan's configuration says so, or the plan
+ * has no configuration and so cannot rule it out.
+ */
+export function mayHaveProvisioners(plan: Plan, change: ResourceChange): boolean {
+  return !plan.configKnown || plan.configProvisioners.has(change.groupAddress);
 }
 
 /** Destruction of a real object: a delete, or a replace in either order. A `forget` keeps the object. */
