@@ -22,7 +22,8 @@ const NODE_GLOBS = [
 
 /**
  * All of a group at once, or so many that a quorum is lost: the etcd rule. A group is every instance of one
- * resource block across count/for_each keys and module instances; its size comes from the prior state.
+ * resource block across count/for_each keys and module instances; its size comes from the prior state (from
+ * resource_changes alone when the plan has none: then the message says "at least").
  */
 export default defineRule({
   meta: {
@@ -53,18 +54,23 @@ export default defineRule({
       if (looksLikeNode(group) || looksLikeNode(first.type)) reasons.push('it looks like a set of nodes');
       if (isStateful(first.type)) reasons.push(`${first.type} holds data`);
       if (plan.configProvisioners.has(group)) reasons.push('it has provisioners, which may run at destroy time');
+      if (!plan.configKnown) reasons.push('the plan has no configuration section (trimmed?), so it cannot say whether it has provisioners');
       const severity: Severity = reasons.length > 0 ? 'block' : 'warn';
 
       const verb = destroyed.every((c) => c.action === 'replace') ? 'replaces' : 'destroys or replaces';
       const left = everything
         ? 'none is left standing while this runs'
         : `only ${survivors.length} survive${survivors.length === 1 ? 's' : ''} (${listShort(survivors, 3)}), ` +
-          `fewer than a majority (${quorum} of ${n})`;
+          `fewer than a majority (${quorum} of ${plan.priorKnown ? n : `at least ${n}`})`;
       const order = destroyed.some((c) => c.replaceOrder === 'create-first') ? '' : ' at once';
+      // Without prior_state the group is only what resource_changes lists: a `-target` plan lists fewer.
+      const size = plan.priorKnown ? `${n}` : `at least ${n}`;
+      const sizeNote = plan.priorKnown ? '' : ` Group size: at least ${n}, from resource_changes only (the plan has no prior_state).`;
       hits.push({
         message:
-          `The plan ${verb} ${gone.size} of ${n} instances of ${group}${order}: ${left}` +
-          (reasons.length > 0 ? `; ${reasons.join('; ')}.` : '.'),
+          `The plan ${verb} ${gone.size} of ${size} instances of ${group}${order}: ${left}` +
+          (reasons.length > 0 ? `; ${reasons.join('; ')}.` : '.') +
+          sizeNote,
         addresses: destroyed.map((c) => c.address),
         severity,
         suggestions: stagedApply(destroyed.map((c) => c.address)),

@@ -6,7 +6,7 @@ import { whatRuns } from '../src/engine/what-runs.js';
 import { blockFor, removedFor } from '../src/hcl/lookup.js';
 import { moduleDir } from '../src/hcl/paths.js';
 import type { SourceProvisioner, Sources } from '../src/hcl/types.js';
-import { isDestructive, type Plan, type ResourceChange } from '../src/plan/model.js';
+import { blockRemoved, isDestructive, mayHaveProvisioners, type Plan, type ResourceChange } from '../src/plan/model.js';
 
 /** What the provisioner runs (interpreter, command, environment), rendered from the instance's prior values. */
 function render(p: SourceProvisioner, change: ResourceChange, sources: Sources, file: string, line: number): RenderedProvisioner {
@@ -68,7 +68,7 @@ export default defineRule({
     for (const change of destroyed) {
       if (state.status !== 'loaded') {
         // `not-read`: the command judged that the plan needs no sources.
-        if (state.status === 'missing' && plan.configProvisioners.has(change.groupAddress)) unverified.push(change);
+        if (state.status === 'missing' && mayHaveProvisioners(plan, change)) unverified.push(change);
         continue;
       }
       const sources = state.sources;
@@ -76,7 +76,9 @@ export default defineRule({
       const removed = block ? undefined : removedFor(sources, change.address);
       const where = block ?? (removed?.destroy ? removed : undefined);
       if (!where) {
-        if (!removed && plan.configProvisioners.has(change.groupAddress)) unverified.push(change);
+        // No block in the sources: the wrong folder, unless the plan says the block left the configuration.
+        const undeclared = !removed && (plan.configKnown ? plan.configProvisioners.has(change.groupAddress) : !blockRemoved(change));
+        if (undeclared) unverified.push(change);
         continue;
       }
       const provisioners = where.provisioners.filter((p) => p.when === 'destroy');
@@ -97,11 +99,14 @@ export default defineRule({
       // Fail closed: without the sources, a `when = destroy` provisioner cannot be ruled out. The finding takes
       // the rule's severity (block by default), like a provisioner that is known to run.
       const why = state.status === 'missing' ? state.reason : `the sources in ${state.status === 'loaded' ? state.sources.root : 'DIR'} do not declare these resources`;
-      const n = provisionerCount(plan, unverified);
+      const what = plan.configKnown
+        ? `${provisionerCount(plan, unverified)} provisioner(s) run at destroy time: the plan destroys ${unverified.length} ` +
+          'instance(s) whose configuration has provisioners, and the plan JSON does not say when they run'
+        : `destroying ${unverified.length} instance(s) runs a destroy-time provisioner: the plan has no configuration ` +
+          'section (trimmed?), so it cannot say which resources have provisioners';
       hits.push({
         message:
-          `Cannot tell whether ${n} provisioner(s) run at destroy time: the plan destroys ${unverified.length} instance(s) ` +
-          `whose configuration has provisioners, and the plan JSON does not say when they run (${why}). ` +
+          `Cannot tell whether ${what} (${why}). ` +
           `Pass --dir ROOT_MODULE, the folder with the .tf files the plan was made from.`,
         addresses: unverified.map((c) => c.address),
       });

@@ -21,10 +21,13 @@ export default defineRule({
     const byCount = addresses.length >= options.max;
     const byShare = total >= options.minInstances && addresses.length >= options.fraction * total;
     if (!byCount && !byShare) return [];
-    const share = total > 0 ? ` of ${total} managed instances (${Math.round((100 * addresses.length) / total)}%)` : '';
+    // Without prior_state the total is only what resource_changes lists: a lower bound.
+    const of = plan.priorKnown ? `${total}` : `at least ${total}`;
+    const share = total > 0 ? ` of ${of} managed instances (${plan.priorKnown ? '' : 'up to '}${Math.round((100 * addresses.length) / total)}%)` : '';
     const why = byCount
       ? `at least ${options.max}`
-      : `at least ${Math.round(options.fraction * 100)}% of the ${total} instances in state`;
-    return [{ message: `The plan destroys or replaces ${addresses.length}${share}: ${why}.`, addresses }];
+      : `at least ${Math.round(options.fraction * 100)}% of the ${total} instances ${plan.priorKnown ? 'in state' : 'resource_changes lists'}`;
+    const note = plan.priorKnown ? '' : ' Instance count from resource_changes only (the plan has no prior_state).';
+    return [{ message: `The plan destroys or replaces ${addresses.length}${share}: ${why}.${note}`, addresses }];
   },
 });

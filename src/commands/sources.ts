@@ -1,21 +1,16 @@
 /**
  * Reading the `.tf` sources only when the plan needs them: when it destroys something whose configuration has
- * provisioners, or something whose block left the configuration (a `removed` block may carry a destroy-time
- * provisioner). Otherwise hcl2json's WebAssembly start-up is never paid.
+ * provisioners (or may have: a plan trimmed of its `configuration` cannot say), or something whose block left
+ * the configuration (a `removed` block may carry a destroy-time provisioner). Otherwise hcl2json's WebAssembly
+ * start-up is never paid.
  */
 import { holdsTerraform } from '../hcl/files.js';
 import type { SourcesState } from '../engine/types.js';
 import type { Sources } from '../hcl/types.js';
-import { isDestructive, type Plan } from '../plan/model.js';
-
-const REMOVED_REASONS = new Set(['delete_because_no_resource_config', 'delete_because_no_module']);
+import { blockRemoved, isDestructive, mayHaveProvisioners, type Plan } from '../plan/model.js';
 
 export function needsSources(plan: Plan): boolean {
-  return plan.changes.some(
-    (c) =>
-      isDestructive(c) &&
-      (plan.configProvisioners.has(c.groupAddress) || (c.actionReason !== undefined && REMOVED_REASONS.has(c.actionReason))),
-  );
+  return plan.changes.some((c) => isDestructive(c) && (mayHaveProvisioners(plan, c) || blockRemoved(c)));
 }
 
 export async function readSourcesFor(plan: Plan, dir: string): Promise<SourcesState> {
