@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GlobPattern } from '../src/engine/glob-schema.js';
 import { nameMatcher } from '../src/engine/glob.js';
 import { destroyedByGroup, instancesByGroup, listShort } from '../src/engine/instances.js';
 import { ALL_STATEFUL_TYPES } from '../src/engine/stateful-types.js';
@@ -31,7 +32,7 @@ export default defineRule({
     description: 'Destroys every instance of a group of 2+, or leaves fewer than a majority of a group of 3+ standing',
     severity: 'block',
     options: z.strictObject({
-      nodes: z.array(z.string()).default(NODE_GLOBS),
+      nodes: z.array(GlobPattern).default(NODE_GLOBS),
     }),
   },
   check({ plan, options }) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GlobPattern } from '../src/engine/glob-schema.js';
 import { nameMatcher } from '../src/engine/glob.js';
 import { destroyedChanges, listShort } from '../src/engine/instances.js';
 import { defineRule } from '../src/engine/types.js';
@@ -13,8 +14,8 @@ export default defineRule({
     description: 'A null_resource/terraform_data named like *reset*, *_on_destroy* or *wipe* is deleted or replaced',
     severity: 'block',
     options: z.strictObject({
-      types: z.array(z.string()).default(['null_resource', 'terraform_data']),
-      names: z.array(z.string()).default(['*reset*', '*_on_destroy*', '*wipe*']),
+      types: z.array(GlobPattern).default(['null_resource', 'terraform_data']),
+      names: z.array(GlobPattern).default(['*reset*', '*_on_destroy*', '*wipe*']),
     }),
   },
   check({ plan, options }) {

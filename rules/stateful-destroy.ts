@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GlobPattern } from '../src/engine/glob-schema.js';
 import { nameMatcher } from '../src/engine/glob.js';
 import { destroyedChanges, listShort } from '../src/engine/instances.js';
 import { ALL_STATEFUL_TYPES } from '../src/engine/stateful-types.js';
@@ -11,8 +12,8 @@ export default defineRule({
     description: 'Deletes or replaces a data-holding resource (database, disk, bucket, volume, key, namespace, VM)',
     severity: 'block',
     options: z.strictObject({
-      types: z.array(z.string()).default([]),
-      ignoreTypes: z.array(z.string()).default([]),
+      types: z.array(GlobPattern).default([]),
+      ignoreTypes: z.array(GlobPattern).default([]),
     }),
   },
   check({ plan, options }) {

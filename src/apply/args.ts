@@ -4,6 +4,7 @@
  * of every terraform run. The three spellings of auto-approve are tfguard's to judge, never Terraform's.
  * `-h`, `-help` and `--help` ask for tfguard's help (src/apply/help.ts).
  */
+import { globProblem } from '../engine/glob.js';
 import { UsageError } from '../errors.js';
 
 export interface Allow {
@@ -48,12 +49,19 @@ function autoApproveValue(arg: string): boolean | undefined {
   throw new UsageError(`${arg}: auto-approve takes true or false`);
 }
 
+/** An address glob given on the command line, or a UsageError saying why it is refused. */
+function checkedGlob(option: string, glob: string): string {
+  const problem = globProblem(glob);
+  if (problem !== undefined) throw new UsageError(`${option} ${problem}`);
+  return glob;
+}
+
 function parseAllow(value: string): Allow {
   const eq = value.indexOf('=');
   if (eq < 0) return { rule: value };
   const address = value.slice(eq + 1);
   if (!address) throw new UsageError(`--allow ${value}: give an address glob after =, or none`);
-  return { rule: value.slice(0, eq), address };
+  return { rule: value.slice(0, eq), address: checkedGlob('--allow', address) };
 }
 
 export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
@@ -86,7 +94,7 @@ export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
           case '--audit-log': out.auditLog = value; break;
           case '--allow': out.allow.push(parseAllow(value)); break;
           case '--reason': out.reason = value; break;
-          case '--expect': out.expect.push(value); break;
+          case '--expect': out.expect.push(checkedGlob('--expect', value)); break;
         }
         continue;
       }
