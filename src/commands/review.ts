@@ -1,6 +1,7 @@
 /** The review every command shares: config, plan, sources when needed, the rules, and the report. */
 import { RULES } from '../../rules/index.js';
 import { loadConfig } from '../config/load.js';
+import { hclFileLimit } from '../hcl/limits.js';
 import type { Config } from '../config/schema.js';
 import { runRules, type RunResult } from '../engine/run.js';
 import { loadPlan } from '../plan/load.js';
@@ -35,7 +36,10 @@ export function todayUtc(): string {
 export async function review(input: ReviewInput): Promise<Reviewed> {
   const config = await loadConfig({ dir: input.dir, file: input.configFile, rules: RULES });
   const { source, plan } = await loadPlan(input.source, { terraformBin: input.terraformBin, cwd: input.terraformCwd ?? input.dir });
-  const { state: sources, locations } = await readSources(plan, input.dir, { wantLocations: input.wantLocations ?? false });
+  const { state: sources, locations } = await readSources(plan, input.dir, {
+    wantLocations: input.wantLocations ?? false,
+    maxHclFileBytes: hclFileLimit(config.tfFileMb),
+  });
   const result = runRules({
     plan,
     config,

@@ -14,6 +14,7 @@ export function resolveConfig(raw: unknown, rules: readonly Rule[], source = '.t
     protect: data.protect ?? [],
     waivers: data.waivers ?? [],
     ...(data.audit ? { auditLog: data.audit.log } : {}),
+    ...(data.limits?.tf_file_mb !== undefined ? { tfFileMb: data.limits.tf_file_mb } : {}),
   };
   for (const rule of rules) {
     const entry = data.rules?.[rule.meta.id] as string | Record<string, unknown> | undefined;

@@ -3,6 +3,7 @@
  * options are checked where they are written.
  */
 import { z } from 'zod';
+import { GlobPattern } from '../engine/glob-schema.js';
 import type { Rule } from '../engine/types.js';
 
 export const SeveritySetting = z.enum(['block', 'warn', 'off']);
@@ -10,7 +11,7 @@ export const SeveritySetting = z.enum(['block', 'warn', 'off']);
 export function waiverSchema(ruleIds: readonly [string, ...string[]]) {
   return z.strictObject({
     rule: z.enum(ruleIds),
-    address: z.string().min(1, 'an address glob is required'),
+    address: GlobPattern,
     reason: z.string().trim().min(1, 'say why the finding is waived (a change ticket, a planned rebuild)'),
     expires: z.iso.date('expected a date like 2026-12-31'),
   });
@@ -26,9 +27,14 @@ export function configSchema(rules: readonly Rule[]) {
   return z.strictObject({
     $schema: z.string().optional(),
     rules: z.strictObject(ruleEntries).optional(),
-    protect: z.array(z.string().min(1)).optional(),
+    protect: z.array(GlobPattern).optional(),
     waivers: z.array(waiverSchema(ids)).optional(),
     audit: z.strictObject({ log: z.string().min(1) }).optional(),
+    limits: z
+      .strictObject({
+        tf_file_mb: z.number().positive().max(1024).describe('Largest .tf/.tofu file the HCL parser reads, in MiB (default 4)').optional(),
+      })
+      .optional(),
   });
 }
 
@@ -47,4 +53,6 @@ export interface Config {
   waivers: Waiver[];
   /** `audit.log`: where `tfguard apply` appends its audit log, relative to the root module. */
   auditLog?: string;
+  /** `limits.tf_file_mb`: the largest `.tf` file given to the HCL parser (src/hcl/limits.ts). */
+  tfFileMb?: number;
 }

@@ -1,8 +1,9 @@
 /**
  * Reading the `.tf` sources of a root module and of every module it calls, into plain data (types.ts).
  *
- * `@cdktf/hcl2json` is imported lazily, on the first `.tf` file to parse: its WebAssembly start-up (~100 ms)
- * is paid only by commands that read sources. No other file in src/ may import it.
+ * The HCL parser runs in a worker thread (parser.ts), started on the first `.tf` file to parse: its
+ * WebAssembly start-up (~100 ms) is paid only by commands that read sources. No other file in src/ may use it.
+ * A `.tf` file larger than the limit (limits.ts) is refused before it is read.
  *
  * hcl2json gives no positions, so lines are found by searching the file text for the block headers
  * (`resource "TYPE" "NAME" {`, `removed {`, `provisioner "local-exec" {`).
@@ -15,24 +16,22 @@ import { collectBlocks } from './blocks.js';
 import { isTerraformFile } from './files.js';
 import { type Json, displayPath, errorMessage, escapeRegExp, isObject, labelledBlocks, oneLine, stripBom } from './json-values.js';
 import type { ParsedFile } from './lines.js';
+import { DEFAULT_HCL_FILE_BYTES, tooLarge } from './limits.js';
+import { ParserFailure, workerParser, type ParseFn } from './parser.js';
 import type { ModuleInstanceDir, Sources } from './types.js';
 
-type ParseFn = (fileName: string, text: string) => Promise<Json>;
+let parser: ParseFn | undefined;
 
-let parser: Promise<ParseFn> | undefined;
-
-/** hcl2json's `parse`, imported on first use. */
-function hclParser(): Promise<ParseFn> {
-  parser ??= import('@cdktf/hcl2json').then((mod) => {
-    // A CommonJS package: `parse` is a named export under Node's ESM loader, and sits on `default` too.
-    const m = mod as unknown as { parse?: ParseFn; default?: { parse?: ParseFn } };
-    const parse = m.parse ?? m.default?.parse;
-    if (!parse) throw new Error('@cdktf/hcl2json has no parse function');
-    return parse;
-  });
+/** The HCL parser, started on first use (src/hcl/parser.ts). */
+function hclParser(): ParseFn {
+  parser ??= workerParser();
   return parser;
 }
 
+/** What reading the sources may cost: the largest `.tf` / `.tofu` file the HCL parser is given (limits.ts). */
+export interface LoadOptions {
+  maxHclFileBytes?: number;
+}
 
 interface ModuleNode {
   module: string;
@@ -49,6 +48,7 @@ interface LoadContext {
   installed: Map<string, string>;
   /** One parse per file, even when several module calls share a directory. */
   files: Map<string, Promise<ParsedFile>>;
+  maxHclFileBytes: number;
 }
 
 /**
@@ -56,7 +56,7 @@ interface LoadContext {
  * registry and git sources through `.terraform/modules/modules.json`). Modules whose sources cannot be
  * found are listed in `missingModules`; a file that does not parse is an InputError.
  */
-export async function loadSources(rootDir: string): Promise<Sources> {
+export async function loadSources(rootDir: string, opts: LoadOptions = {}): Promise<Sources> {
   const root = path.resolve(rootDir);
   let info;
   try {
@@ -66,7 +66,12 @@ export async function loadSources(rootDir: string): Promise<Sources> {
   }
   if (!info.isDirectory()) throw new InputError(`${rootDir}: not a directory (the root module's .tf sources)`);
 
-  const ctx: LoadContext = { root, installed: await readModulesJson(root), files: new Map() };
+  const ctx: LoadContext = {
+    root,
+    installed: await readModulesJson(root),
+    files: new Map(),
+    maxHclFileBytes: opts.maxHclFileBytes ?? DEFAULT_HCL_FILE_BYTES,
+  };
   const tree = await visitModule(ctx, { module: '', key: '', dir: root, source: '' }, [root]);
 
   const sources: Sources = { root, modules: [], blocks: new Map(), removed: [], missingModules: [] };
@@ -212,13 +217,17 @@ function parsedFile(ctx: LoadContext, abs: string): Promise<ParsedFile> {
 
 async function readParsed(ctx: LoadContext, abs: string): Promise<ParsedFile> {
   const display = displayPath(ctx.root, abs);
+  const isJson = abs.endsWith('.json');
   let text: string;
   try {
+    // Before reading: the parser needs ~250 MB and seconds per MiB of HCL, and runs out of memory on 50 MB.
+    const size = isJson ? 0 : (await stat(abs)).size;
+    if (size > ctx.maxHclFileBytes) throw new InputError(`${display}: ${tooLarge(size, ctx.maxHclFileBytes)}`);
     text = stripBom(await readFile(abs, 'utf8'));
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`${display}: cannot read: ${oneLine(errorMessage(error))}`);
   }
-  const isJson = abs.endsWith('.json');
   let json: unknown;
   if (isJson) {
     try {
@@ -228,10 +237,10 @@ async function readParsed(ctx: LoadContext, abs: string): Promise<ParsedFile> {
     }
     if (!isObject(json)) throw new InputError(`${display}: cannot parse: not a JSON object`);
   } else {
-    const parse = await hclParser();
     try {
-      json = await parse(display, text);
+      json = await hclParser()(display, text);
     } catch (error) {
+      if (error instanceof ParserFailure) throw new InputError(`${display}: cannot be read: ${oneLine(error.message)}`);
       throw new InputError(`${display}: cannot parse: ${hclReason(display, errorMessage(error))}`);
     }
     if (!isObject(json)) throw new InputError(`${display}: cannot parse: hcl2json returned no object`);

@@ -8,6 +8,7 @@
  * has the same blocks. They come out of git in one `git cat-file --batch` and are read by the same code as
  * the working tree (loadSources), from a temporary folder per directory.
  */
+import { hclFileLimit } from '../hcl/limits.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,7 +75,7 @@ async function protectedAtBase(files: { rel: string; text: string }[], ref: stri
         await Promise.all(group.map((f) => writeFile(path.join(folder, path.posix.basename(f.rel)), f.text)));
         let sources: Sources;
         try {
-          sources = await loadSources(folder);
+          sources = await loadSources(folder, { maxHclFileBytes: hclFileLimit() });
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
           const first = group[0]!.rel;

@@ -8,6 +8,7 @@
  * call) is a module, not a root: what was read under it as a root of its own is dropped, and its blocks keep
  * the addresses they have in the roots that call it (`module.db.aws_db_instance.main`).
  */
+import { hclFileLimit } from '../hcl/limits.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,7 +56,7 @@ export async function loadTerraform(dir: string, dirs: readonly string[]): Promi
     });
     await writeFile(path.join(tmp, 'main.tf.json'), JSON.stringify({ module }));
     try {
-      sources = await loadSources(tmp);
+      sources = await loadSources(tmp, { maxHclFileBytes: hclFileLimit() });
     } catch (error) {
       if (error instanceof InputError) throw new InputError(rebase(error.message, dir, tmp));
       throw error;

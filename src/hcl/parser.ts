@@ -1,0 +1,124 @@
+/**
+ * The HCL parser, `@cdktf/hcl2json` (Terraform's own HCL library compiled from Go to WebAssembly), run in a
+ * worker thread so that however it fails, tfguard says so in one line and exits 2:
+ * - a file it cannot parse: its error, as today;
+ * - a Go runtime crash (`fatal error: out of memory`, a panic): Go prints it to fd 2 with `fs.writeSync` and then
+ *   never answers again. The worker catches those writes and reports the first line;
+ * - WebAssembly that cannot start (`Cannot allocate Wasm memory` under a memory limit), an exception in the
+ *   worker, the worker dying: every pending parse is rejected with the reason.
+ * After a failure the parser is not used again: the run ends with the error. The worker is started on the first
+ * parse (its WebAssembly start-up, ~100 ms, is paid only by commands that read sources) and does not keep the
+ * process alive while idle.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+export type ParseFn = (fileName: string, text: string) => Promise<Record<string, unknown>>;
+
+/** The parser failed as a whole, not on one file's syntax. */
+export class ParserFailure extends Error {
+  override name = 'ParserFailure';
+}
+
+/**
+ * The worker, as CommonJS source: it loads the parser module named in workerData, catches what Go writes to
+ * fd 1 and 2 and what it logs (only a crash does either), and answers `{ id, fileName, text }` with `{ id, json }` or
+ * `{ id, error }`.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const writeSync = fs.writeSync;
+let said = '';
+function say(text) {
+  if (said.length >= 4096) return;
+  said += text;
+  parentPort.postMessage({ crash: said });
+}
+fs.writeSync = function (fd, data, ...rest) {
+  if (fd !== 1 && fd !== 2) return writeSync.call(this, fd, data, ...rest);
+  say(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+};
+// Go's exit ("exit code: 2") and anything else the parser would print: a sign that it is gone.
+for (const name of ['log', 'info', 'warn', 'error', 'debug']) console[name] = (...args) => say(args.join(' ') + '\\n');
+process.on('unhandledRejection', (reason) => {
+  parentPort.postMessage({ crash: String((reason && reason.message) || reason) });
+});
+const { parse } = require(workerData.module);
+parentPort.on('message', ({ id, fileName, text }) => {
+  let pending;
+  try {
+    pending = parse(fileName, text);
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  pending.then(
+    (json) => parentPort.postMessage({ id, json }),
+    (error) => parentPort.postMessage({ id, error: String((error && error.message) || error) }),
+  );
+});
+`;
+
+interface Pending {
+  resolve: (json: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
+}
+
+/** The first line that says what went wrong: Go's `fatal error: ...` / `panic: ...`, else the first line. */
+function crashReason(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => /^(fatal error|panic|runtime: out of memory)/.test(l)) ?? lines[0] ?? 'no reason given';
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/** A parser backed by one worker running `module` (default: @cdktf/hcl2json). */
+export function workerParser(module = createRequire(import.meta.url).resolve('@cdktf/hcl2json')): ParseFn {
+  let worker: Worker | undefined;
+  let failure: ParserFailure | undefined;
+  let next = 0;
+  const pending = new Map<number, Pending>();
+
+  const fail = (reason: string): void => {
+    failure ??= new ParserFailure(`the HCL parser failed (${reason})`);
+    for (const p of pending.values()) p.reject(failure);
+    pending.clear();
+    const w = worker;
+    worker = undefined;
+    void w?.terminate();
+  };
+
+  const start = (): Worker => {
+    // Not `stdout: true`/`stderr: true`: those streams keep the process alive after the last parse. The worker
+    // sends what it would print as a message instead.
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module } });
+    w.unref();
+    w.on('message', (m: { id?: number; json?: Record<string, unknown>; error?: string; crash?: string }) => {
+      if (m.crash !== undefined) return fail(crashReason(m.crash));
+      const p = m.id === undefined ? undefined : pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id!);
+      if (pending.size === 0) w.unref();
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.json ?? {});
+    });
+    w.on('error', (error) => fail(crashReason(error.message)));
+    w.on('exit', (code) => {
+      if (pending.size > 0 || worker === w) fail(`its worker exited with code ${code}`);
+    });
+    return w;
+  };
+
+  return (fileName, text) => {
+    if (failure) return Promise.reject(failure);
+    worker ??= start();
+    const id = next++;
+    const w = worker;
+    // While a parse is pending, the worker keeps the process alive: its answer is awaited.
+    w.ref();
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      w.postMessage({ id, fileName, text });
+    });
+  };
+}
