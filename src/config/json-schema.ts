@@ -78,7 +78,7 @@ export function configJsonSchema(rules: readonly Rule[] = RULES): JsonObject {
   }
   describe(
     child(schema, 'properties', 'protect'),
-    'Address globs (picomatch; "[", "]" and \'"\' are literal, "*" matches anything) that the protected-resource rule guards, e.g. "module.database.*", "aws_s3_bucket.backups".',
+    'Address globs ("*" matches anything, "?" one character, {a,b} either; "[", "]" and \'"\' are literal) that the protected-resource rule guards, e.g. "module.database.*", "aws_s3_bucket.backups".',
   );
   describe(
     child(schema, 'properties', 'waivers'),

@@ -147,7 +147,7 @@ describe('unexpected-change', () => {
     expect(found.map((f) => f.addresses)).toEqual([['terraform_data.cp[0]']]);
   });
 
-  // picomatch reads `"` as quoting; src/engine/glob.ts escapes it so that a wildcard and a quoted key mix.
+  // `"` is a literal character of the glob, so a wildcard and a quoted key mix.
   it('scopes by key across types with a glob like talos_*["pearl"]', () => {
     const plan = makePlan({
       changes: [
