@@ -2,6 +2,8 @@
  * Loading plans: every bad input ends in one InputError line that names the file and the problem; good
  * inputs (files, stdin, BOM, saved binary plans, huge or deeply nested plans) load.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -15,7 +17,9 @@ import { loadPlan, planFromJson } from '../src/plan/load.js';
 import { formatJson } from '../src/report/json.js';
 import { buildReport } from '../src/report/report.js';
 import { formatText } from '../src/report/text.js';
+import { errorLine, parseDiagnostics } from '../src/terraform/diagnostics.js';
 import { CORPUS, FIXTURES_DIR, hasCorpus, hasTerraform, jsonFilesUnder, NO_CORPUS, needsTerraform } from './helpers/env.js';
+import { changesOnly, jqDel } from './helpers/trim.js';
 
 const INCIDENT_JSON = join(FIXTURES_DIR, 'incident', 'plan.json');
 const INCIDENT_TFPLAN = join(FIXTURES_DIR, 'incident', 'plan.tfplan');
@@ -276,6 +280,76 @@ describe('planFromJson: resource changes', () => {
   });
 });
 
+describe('loadPlan: encodings', () => {
+  it('UTF-8 with non-ASCII text loads; the same text in Latin-1 is refused, naming the byte', async () => {
+    const text = JSON.stringify(incidentWith((p) => (p.resource_changes[0].change.before.input.note = 'Größe')));
+    expect((await loadPlan(await file('utf8.json', text))).plan.changes).toHaveLength(9);
+    await expectLoadError(await file('latin1.json', Buffer.from(text, 'latin1')), /is not UTF-8 \(byte 0xF6 at offset \d+: Latin-1/);
+  });
+
+  it('UTF-16 LE with a BOM loads from a file and from stdin', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(incidentText, 'utf16le')]);
+    expect((await loadPlan(await file('u16.json', bytes))).plan.changes).toHaveLength(9);
+    expect((await loadPlan('-', { stdin: Readable.from([bytes]) })).plan.changes).toHaveLength(9);
+  });
+
+  it('UTF-16 cut to an odd number of bytes, or with an unpaired surrogate, is refused', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(incidentText, 'utf16le')]);
+    await expectLoadError(await file('odd.json', bytes.subarray(0, bytes.length - 1)), 'UTF-16 with an odd number of bytes');
+    const lone = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a":"', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('"}', 'utf16le')]);
+    await expectLoadError(await file('lone.json', lone), 'is not valid UTF-16');
+  });
+
+  it('a file with NUL bytes that is not UTF-16/32 is named as binary', async () => {
+    await expectLoadError(await file('nul.json', Buffer.from([0x7b, 0x7b, 0, 0x7d, 0x7d])), 'holds NUL bytes');
+  });
+});
+
+describe('planFromJson: plans trimmed with jq', () => {
+  it("the issue's filter, {format_version, terraform_version, resource_changes}, keeps a plan", () => {
+    const plan = planFromJson('trimmed.json', changesOnly(incident));
+    expect(plan.changes.map((c) => c.address)).toEqual(planFromJson('whole.json', incident).changes.map((c) => c.address));
+    expect(plan.trimmed).toBe(true);
+  });
+
+  it('dropping planned_values, prior_state or configuration alone keeps a plan', () => {
+    for (const key of ['planned_values', 'prior_state', 'configuration']) {
+      expect(planFromJson(`no-${key}.json`, jqDel(incident, [key])).changes, key).toHaveLength(9);
+    }
+  });
+
+  it('no planned_values and resource_changes empty, null or not a list: not a plan', () => {
+    const base = { format_version: '1.2', terraform_version: '1.11.4' };
+    expectOneLine(thrown(() => planFromJson('e.json', { ...base, resource_changes: [] })), 'e.json', 'has no planned_values and resource_changes is empty: not a plan');
+    expectOneLine(thrown(() => planFromJson('n.json', { ...base, resource_changes: null })), 'n.json', 'resource_changes is null');
+    expectOneLine(thrown(() => planFromJson('o.json', { ...base, resource_changes: { a: 1 } })), 'o.json', 'resource_changes is an object');
+  });
+
+  it('a state with resource_changes trimmed in is still refused by its state markers', () => {
+    const state = { version: 4, serial: 3, lineage: 'x', format_version: '1.0', resource_changes: incident.resource_changes };
+    expectOneLine(thrown(() => planFromJson('s.json', state)), 's.json', STATE_MESSAGE);
+  });
+
+  it.skipIf(!hasCorpus)(hasCorpus ? 'every corpus plan with resource_changes, trimmed, loads with the same changes' : NO_CORPUS, () => {
+    let trimmed = 0;
+    for (const name of jsonFilesUnder(CORPUS).filter((f) => !f.startsWith('state/'))) {
+      const json = JSON.parse(readFileSync(join(CORPUS, name), 'utf8'));
+      if (!Array.isArray(json.resource_changes) || json.resource_changes.length === 0) continue;
+      const plan = planFromJson(name, changesOnly(json));
+      expect(plan.changes.map((c) => [c.address, c.action]), name).toEqual(planFromJson(name, json).changes.map((c) => [c.address, c.action]));
+      trimmed++;
+    }
+    expect(trimmed).toBeGreaterThan(40);
+  });
+});
+
+describe('the UI event stream of terraform plan -json', () => {
+  it('one event, which is valid JSON on its own, is named for what it is', () => {
+    const event = { '@level': 'info', '@message': 'Terraform 1.11.4', '@module': 'terraform.ui', terraform: '1.11.4', type: 'version', ui: '1.2' };
+    expectOneLine(thrown(() => planFromJson('ev.json', event)), 'ev.json', 'is the UI event stream of `terraform plan -json`');
+  });
+});
+
 describe('deep and large plans', () => {
   const DEPTH = 200_000;
 
@@ -449,9 +523,28 @@ describe('loadPlan: saved binary plans', () => {
     const path = await file('junk.tfplan', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 1)]));
     const error = await rejection(loadPlan(path, { cwd: dir }));
     expectOneLine(error, path, 'is a saved binary plan and could not be read');
-    // Terraform's own error line, without its colored box drawing.
-    expect(error.message).toMatch(/failed: Error: /);
+    // Terraform's own error line, without its colored box drawing, with its reason.
+    expect(error.message).toMatch(/failed: Error: Failed to read the given file as a state or plan file: Plan read error: .*zip: not a valid zip file/);
     expect(error.message).not.toMatch(/[\u001b╷│╵]/);
+    expect(error.message).not.toContain('State read error');
+  }, 60_000);
+
+  it.skipIf(!hasTerraform)(needsTerraform('parseDiagnostics reads real terraform stderr: a warning box, then the error with its detail'), async () => {
+    const path = await file('junk2.tfplan', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 1)]));
+    // A CLI configuration file that does not exist makes terraform print a warning box first.
+    const result = spawnSync('terraform', ['show', '-json', path], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'missing.tfrc'), FORCE_COLOR: '1' },
+    });
+    expect(result.status).toBe(1);
+    const diagnostics = parseDiagnostics(result.stderr);
+    expect(diagnostics.map((d) => d.severity)).toEqual(['Warning', 'Error']);
+    const error = diagnostics[1]!;
+    expect(error.summary).toBe('Failed to read the given file as a state or plan file');
+    // Wrapped lines are joined: each paragraph is one line.
+    expect(error.paragraphs.at(-1)).toMatch(/^Plan read error: couldn't load the provided path as either a local plan file \(zip: not a valid zip file\) or a saved cloud plan/);
+    expect(errorLine(diagnostics)).toMatch(/^Error: Failed to read the given file as a state or plan file: State read error: /);
   }, 60_000);
 
   it.skipIf(!hasTerraform)(needsTerraform('a relative plan path is read from the current folder, not from cwd'), async () => {

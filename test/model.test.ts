@@ -15,7 +15,7 @@ import {
 } from '../src/plan/address.js';
 import { addressMatcher } from '../src/engine/glob.js';
 import { planFromJson } from '../src/plan/load.js';
-import { isDestructive, type Plan, type ResourceChange } from '../src/plan/model.js';
+import { blockRemoved, isDestructive, mayHaveProvisioners, type Plan, type ResourceChange } from '../src/plan/model.js';
 import {
   collectSecrets,
   display,
@@ -30,6 +30,7 @@ import {
   valueAt,
 } from '../src/plan/values.js';
 import { CORPUS, FIXTURES_DIR, hasCorpus, NO_CORPUS } from './helpers/env.js';
+import { CHANGES_ONLY, jqDel, jqPick, trimmedFixture } from './helpers/trim.js';
 
 function load(path: string): Plan {
   return planFromJson(path, JSON.parse(readFileSync(path, 'utf8')));
@@ -198,6 +199,41 @@ describe('normalizePlan on real plans', () => {
     expect(plan.errored).toBe(false);
     expect(plan.applyable).toBe(true);
     expect(plan.deferred).toEqual([]);
+  });
+
+  it('which sections the plan carries: a whole plan has them all; trimmed with jq, the model says what is missing', () => {
+    const whole = fixture('incident');
+    expect([whole.priorKnown, whole.configKnown, whole.trimmed]).toEqual([true, true, false]);
+    const trimmed = trimmedFixture('incident');
+    expect([trimmed.priorKnown, trimmed.configKnown, trimmed.trimmed]).toEqual([false, false, true]);
+    expect(trimmed.changes.map((c) => [c.address, c.action])).toEqual(whole.changes.map((c) => [c.address, c.action]));
+    expect(trimmed.prior).toEqual([]);
+    expect(trimmed.configProvisioners.size).toBe(0);
+    expect(trimmed.errored).toBeUndefined();
+    expect(trimmed.complete).toBeUndefined();
+    // jq writes null for a key the plan lacks: read as absent.
+    const nulls = trimmedFixture('incident', (p) => jqPick(p, [...CHANGES_ONLY, 'prior_state', 'configuration', 'complete', 'deferred_changes']));
+    expect([nulls.priorKnown, nulls.configKnown, nulls.complete]).toEqual([true, true, true]);
+    const dropped = trimmedFixture('incident', (p) => jqPick(jqDel(p, ['prior_state', 'configuration']), [...CHANGES_ONLY, 'prior_state', 'configuration']));
+    expect([dropped.priorKnown, dropped.configKnown]).toEqual([false, false]);
+  });
+
+  it('mayHaveProvisioners: as the configuration says, or every instance when the plan has no configuration', () => {
+    const whole = fixture('incident');
+    const trimmed = trimmedFixture('incident');
+    const worker = (p: Plan) => change(p, 'terraform_data.worker["gale"]');
+    const reset = (p: Plan) => change(p, 'terraform_data.cp_reset_on_destroy["storm"]');
+    expect([mayHaveProvisioners(whole, reset(whole)), mayHaveProvisioners(whole, worker(whole))]).toEqual([true, false]);
+    expect([mayHaveProvisioners(trimmed, reset(trimmed)), mayHaveProvisioners(trimmed, worker(trimmed))]).toEqual([true, true]);
+  });
+
+  it('blockRemoved: the plan says the block or its module left the configuration', () => {
+    const plan = fixture('removed-from-config');
+    expect(plan.changes.filter(blockRemoved).map((c) => c.address)).toEqual([
+      'terraform_data.metrics_exporter["fresh"]',
+      'terraform_data.metrics_exporter["powder"]',
+    ]);
+    expect(fixture('count-to-zero').changes.some(blockRemoved)).toBe(false);
   });
 
   it('removed-forget: forget is its own action and is not destructive', () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { check, findingsOf, fixturePlan, makePlan } from '../helpers/plan.js';
+import { jqDel, trimmedFixture } from '../helpers/trim.js';
 
 const cp = (k: string) => `null_resource.cp_reset["${k}"]`;
 const replace = (address: string) => ({ address, actions: ['delete', 'create'] });
@@ -110,5 +111,32 @@ describe('blast-radius', () => {
       const plan = makePlan({ changes: [replace('aws_instance.web[0]')], prior: ['aws_instance.web[0]', 'aws_instance.web[1]'] });
       expect(check(plan).findings.some((f) => f.suggestions)).toBe(false);
     });
+  });
+});
+
+describe('blast-radius on real plans trimmed with jq', () => {
+  it('without prior_state the group size is a lower bound, from resource_changes, and says so', () => {
+    const [f] = findingsOf(check(trimmedFixture('incident')), 'blast-radius');
+    expect(f?.severity).toBe('block');
+    expect(f?.message).toContain('replaces 3 of at least 3 instances of terraform_data.cp_reset_on_destroy');
+    expect(f?.message).toContain('Group size: at least 3, from resource_changes only (the plan has no prior_state)');
+  });
+
+  it('a -target plan trimmed of prior_state lists only the targets: the size it gives is a lower bound', () => {
+    const full = findingsOf(check(trimmedFixture('targeted', (p) => p)), 'blast-radius')[0];
+    expect(full?.message).toContain('2 of 3 instances');
+    const [f] = findingsOf(check(trimmedFixture('targeted')), 'blast-radius');
+    expect(f?.message).toContain('2 of at least 2 instances');
+    expect(f?.message).toContain('from resource_changes only');
+  });
+
+  it('without configuration it cannot rule out provisioners, and blocks a group it would only warn about', () => {
+    expect(findingsOf(check(fixturePlan('removed-from-config')), 'blast-radius')[0]?.severity).toBe('warn');
+    const [f] = findingsOf(check(trimmedFixture('removed-from-config', (p) => jqDel(p, ['configuration']))), 'blast-radius');
+    expect(f?.severity).toBe('block');
+    expect(f?.message).toContain('the plan has no configuration section (trimmed?), so it cannot say whether it has provisioners');
+    // prior_state kept: the size is exact.
+    expect(f?.message).toContain('2 of 2 instances');
+    expect(f?.message).not.toContain('at least');
   });
 });

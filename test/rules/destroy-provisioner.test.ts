@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
 import { defaultConfig } from '../../src/config/resolve.js';
+import { needsSources } from '../../src/commands/sources.js';
 import { runRules } from '../../src/engine/run.js';
 import type { SourcesState } from '../../src/engine/types.js';
 import { loadSources } from '../../src/hcl/load.js';
 import type { Plan } from '../../src/plan/model.js';
 import { FIXTURES, fixturePlan, fixtureScenario } from '../helpers/plan.js';
+import { jqDel, trimmedFixture } from '../helpers/trim.js';
 
 async function loaded(name: string): Promise<SourcesState> {
   return { status: 'loaded', sources: await loadSources(join(FIXTURES, name, 'src')) };
@@ -89,5 +91,47 @@ describe('destroy-provisioner', () => {
 
   it('needs no sources when the configuration has no provisioners on destroyed resources', () => {
     expect(run(fixturePlan('count-to-zero'), { status: 'not-read' })).toEqual([]);
+  });
+});
+
+describe('destroy-provisioner on real plans trimmed of their configuration', () => {
+  it('the sources are read for any destruction: the plan cannot say which blocks have provisioners', () => {
+    expect(needsSources(fixturePlan('count-to-zero'))).toBe(false);
+    expect(needsSources(trimmedFixture('count-to-zero'))).toBe(true);
+    expect(needsSources(trimmedFixture('add-worker'))).toBe(false);
+  });
+
+  it('with no sources, every destroyed instance may have one: cannot tell, block', () => {
+    const found = run(trimmedFixture('incident'), { status: 'missing', reason: 'no .tf files in /x' });
+    expect(found).toHaveLength(1);
+    expect(found[0]?.severity).toBe('block');
+    expect(found[0]?.message).toContain('Cannot tell whether destroying 3 instance(s) runs a destroy-time provisioner');
+    expect(found[0]?.message).toContain('the plan has no configuration section');
+    expect(found[0]?.addresses).toHaveLength(3);
+  });
+
+  it('a group the configuration shows without provisioners is checked all the same (the plan cannot say)', () => {
+    expect(run(fixturePlan('count-to-zero'), { status: 'missing', reason: 'no .tf files in /x' })).toEqual([]);
+    const found = run(trimmedFixture('count-to-zero'), { status: 'missing', reason: 'no .tf files in /x' });
+    expect(found[0]?.addresses).toEqual(['terraform_data.worker[0]', 'terraform_data.worker[1]', 'terraform_data.worker[2]']);
+  });
+
+  it('with the sources, shows the commands as on the whole plan', async () => {
+    const whole = run(fixturePlan('incident'), await loaded('incident'));
+    const trimmed = run(trimmedFixture('incident'), await loaded('incident'));
+    expect(trimmed.map((f) => f.message)).toEqual(whole.map((f) => f.message));
+    expect(trimmed).toHaveLength(3);
+  });
+
+  it('with the sources, a destroyed group they declare without a destroy-time provisioner is quiet', async () => {
+    expect(run(trimmedFixture('count-to-zero'), await loaded('count-to-zero'))).toEqual([]);
+  });
+
+  it('with the sources, a block the plan says left the configuration is quiet; one missing from them is not', async () => {
+    const removed = trimmedFixture('removed-from-config', (p) => jqDel(p, ['configuration']));
+    expect(run(removed, await loaded('removed-from-config'))).toEqual([]);
+    // The wrong folder: its sources do not declare the destroyed control planes.
+    const wrong = run(trimmedFixture('incident'), await loaded('add-worker'));
+    expect(wrong[0]?.message).toContain('do not declare these resources');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { check, findingsOf, makePlan } from '../helpers/plan.js';
+import { check, findingsOf, fixturePlan, makePlan } from '../helpers/plan.js';
+import { trimmedFixture } from '../helpers/trim.js';
 
 const del = (address: string) => ({ address, actions: ['delete'] });
 const many = (n: number) => Array.from({ length: n }, (_, i) => `aws_iam_user.u${i}`);
@@ -43,5 +44,16 @@ describe('mass-destroy', () => {
       prior,
     });
     expect(findingsOf(check(plan), 'mass-destroy')).toEqual([]);
+  });
+});
+
+describe('mass-destroy on a real plan trimmed with jq', () => {
+  it('without prior_state the count of instances is a lower bound, from resource_changes, and says so', () => {
+    expect(findingsOf(check(fixturePlan('count-to-zero')), 'mass-destroy')[0]?.message).toContain('3 of 6 managed instances (50%)');
+    const [f] = findingsOf(check(trimmedFixture('count-to-zero')), 'mass-destroy');
+    expect(f?.severity).toBe('block');
+    expect(f?.message).toContain('3 of at least 6 managed instances (up to 50%)');
+    expect(f?.message).toContain('of the 6 instances resource_changes lists');
+    expect(f?.message).toContain('Instance count from resource_changes only (the plan has no prior_state).');
   });
 });

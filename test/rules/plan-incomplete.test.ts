@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { check, findingsOf, fixturePlan, makePlan } from '../helpers/plan.js';
+import { CHANGES_ONLY, jqPick, trimmedFixture } from '../helpers/trim.js';
 
 describe('plan-incomplete', () => {
   it.each([
@@ -30,5 +31,26 @@ describe('plan-incomplete', () => {
 
   it('fires on the real -target plan (complete: false)', () => {
     expect(findingsOf(check(fixturePlan('targeted')), 'plan-incomplete')).toHaveLength(1);
+  });
+});
+
+describe('plan-incomplete on real plans trimmed with jq', () => {
+  it('a -target plan trimmed of its flags cannot say it is incomplete: a warning says so', () => {
+    const [f] = findingsOf(check(trimmedFixture('targeted')), 'plan-incomplete');
+    expect(f?.severity).toBe('warn');
+    expect(f?.message).toContain('Cannot tell whether this plan is the whole change: it was trimmed');
+    expect(f?.addresses).toEqual(['terraform_data.control_plane["fresh"]', 'terraform_data.control_plane["powder"]']);
+  });
+
+  it('a trimmed plan that keeps complete is judged on it', () => {
+    const [f] = findingsOf(check(trimmedFixture('targeted', (p) => jqPick(p, [...CHANGES_ONLY, 'complete']))), 'plan-incomplete');
+    expect(f?.severity).toBe('block');
+    expect(f?.message).toContain('complete: false');
+    expect(findingsOf(check(trimmedFixture('incident', (p) => jqPick(p, [...CHANGES_ONLY, 'errored', 'complete']))), 'plan-incomplete')).toEqual([]);
+  });
+
+  it('a trimmed plan with no changes has nothing to apply: no finding', () => {
+    const plan = trimmedFixture('add-worker', (p) => ({ ...jqPick(p, CHANGES_ONLY), resource_changes: (p.resource_changes as { change: { actions: string[] } }[]).filter((c) => c.change.actions[0] === 'no-op') }));
+    expect(findingsOf(check(plan), 'plan-incomplete')).toEqual([]);
   });
 });
