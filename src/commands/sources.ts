@@ -6,6 +6,7 @@
  */
 import { holdsTerraform } from '../hcl/files.js';
 import type { SourcesState } from '../engine/types.js';
+import type { LoadOptions } from '../hcl/load.js';
 import type { Sources } from '../hcl/types.js';
 import { blockRemoved, isDestructive, mayHaveProvisioners, type Plan } from '../plan/model.js';
 
@@ -13,11 +14,11 @@ export function needsSources(plan: Plan): boolean {
   return plan.changes.some((c) => isDestructive(c) && (mayHaveProvisioners(plan, c) || blockRemoved(c)));
 }
 
-export async function readSourcesFor(plan: Plan, dir: string): Promise<SourcesState> {
+export async function readSourcesFor(plan: Plan, dir: string, opts: LoadOptions = {}): Promise<SourcesState> {
   if (!needsSources(plan)) return { status: 'not-read' };
   if (!(await holdsTerraform(dir))) return { status: 'missing', reason: `no .tf files in ${dir}` };
   const { loadSources } = await import('../hcl/load.js');
-  return { status: 'loaded', sources: await loadSources(dir) };
+  return { status: 'loaded', sources: await loadSources(dir, opts) };
 }
 
 export interface SourcesRead {
@@ -33,13 +34,14 @@ export interface SourcesRead {
  * rules, so the findings and the decision do not depend on the output format; and a file hcl2json cannot
  * read then costs the locations, not the run.
  */
-export async function readSources(plan: Plan, dir: string, opts: { wantLocations?: boolean } = {}): Promise<SourcesRead> {
-  const state = await readSourcesFor(plan, dir);
+export async function readSources(plan: Plan, dir: string, opts: { wantLocations?: boolean } & LoadOptions = {}): Promise<SourcesRead> {
+  const load: LoadOptions = opts.maxHclFileBytes !== undefined ? { maxHclFileBytes: opts.maxHclFileBytes } : {};
+  const state = await readSourcesFor(plan, dir, load);
   if (state.status === 'loaded') return { state, locations: state.sources };
   if (!opts.wantLocations || !(await holdsTerraform(dir))) return { state };
   try {
     const { loadSources } = await import('../hcl/load.js');
-    return { state, locations: await loadSources(dir) };
+    return { state, locations: await loadSources(dir, load) };
   } catch {
     return { state };
   }
