@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { APPLY_HELP } from './apply/help.js';
 import { TfguardError } from './errors.js';
+import { escapeControls } from './report/escape.js';
 import { VERSION } from './version.js';
 
 let exitCode = 0;
@@ -185,11 +186,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       // Help and version exit 0; every usage error exits 2 (commander has printed the message).
       return error.exitCode === 0 ? 0 : 2;
     }
+    // A message may echo a plan value, a path or an argument: shown as inert text, it stays one line.
     if (error instanceof TfguardError) {
-      process.stderr.write(`tfguard: ${error.message}\n`);
+      process.stderr.write(`tfguard: ${escapeControls(error.message)}\n`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = escapeControls(error instanceof Error ? error.message : String(error));
     process.stderr.write(`tfguard: internal error, nothing was approved: ${message}\n`);
     if (process.env.TFGUARD_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 2;

@@ -1,8 +1,10 @@
 /**
  * Asking a person on the terminal. The answer must be the exact phrase; anything else, end of input or
- * Ctrl-C means no.
+ * Ctrl-C means no. The question is written as inert text (src/report/escape.ts): whatever it is built from, it
+ * cannot move the cursor, clear the screen or draw a line of its own above the answer.
  */
 import { createInterface } from 'node:readline';
+import { escapeControls } from '../report/escape.js';
 
 export interface PromptIO {
   input: NodeJS.ReadableStream;
@@ -24,6 +26,6 @@ export function ask(question: string, expected: string, io: PromptIO = { input: 
       finish(false);
     });
     rl.on('close', () => finish(false));
-    rl.question(question, (answer) => finish(answer.trim() === expected));
+    rl.question(escapeControls(question), (answer) => finish(answer.trim() === expected));
   });
 }

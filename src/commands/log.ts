@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { summaryLine } from '../engine/summary.js';
 import { InputError, UsageError } from '../errors.js';
 import { existingDir } from './dir.js';
+import { escapeControlsDeep, jsonText } from '../report/escape.js';
 import { makeStyle, wantColor, type Style } from '../report/style.js';
 
 export interface LogOptions {
@@ -37,7 +38,9 @@ function decisionLabel(decision: string, s: Style): string {
   return s.red(label);
 }
 
-function formatRecord(r: AuditRecord, s: Style): string {
+/** Every string of the record (args, reasons, paths, host and user names) as inert text: src/report/escape.ts. */
+function formatRecord(raw: AuditRecord, s: Style): string {
+  const r = escapeControlsDeep(raw);
   const tf = r.terraform?.bin ? `${r.terraform.bin} ${r.terraform.version ?? ''}`.trim() : 'terraform ?';
   const lines = [`${s.bold(r.time)}  ${decisionLabel(r.decision, s)}  ${r.user}@${r.host}  ${r.dir}  (${tf})`];
   const sha = r.plan?.sha256 ? `plan sha256 ${r.plan.sha256.slice(0, 12)}` : 'no plan';
@@ -72,7 +75,7 @@ export async function printLog(opts: LogOptions): Promise<number> {
   }
   const records = parseLines(path, text).reverse().slice(0, limit);
   if (opts.format === 'json') {
-    process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+    process.stdout.write(jsonText(records));
     return 0;
   }
   const s = makeStyle(wantColor({ flag: opts.color, isTTY: process.stdout.isTTY === true, env: process.env }));

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { RULES } from '../../rules/index.js';
 import type { Severity } from '../engine/types.js';
 import { VERSION } from '../version.js';
+import { jsonText } from './escape.js';
 import { artifactPath, README_URL, ruleDocsUrl, type Report, type ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
 
@@ -191,5 +192,5 @@ export function buildSarif(set: ReportSet) {
 
 /** `--format sarif`: one SARIF 2.1.0 log with one run, whatever the number of plans. */
 export function formatSarifSet(set: ReportSet): string {
-  return `${JSON.stringify(buildSarif(set), null, 2)}\n`;
+  return jsonText(buildSarif(set));
 }

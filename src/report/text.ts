@@ -1,6 +1,7 @@
 /** `--format text`: what a tired engineer reads in ten seconds. */
 import { summaryLine } from '../engine/summary.js';
 import type { InstanceDetail } from '../engine/types.js';
+import { escapeControlsDeep } from './escape.js';
 import type { Report, ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
 import { makeStyle, type Style } from './style.js';
@@ -54,7 +55,13 @@ function decisionLine(report: Report, s: Style): string {
   return s.green(s.bold('PASS:')) + ' no rule fired.';
 }
 
-export function formatText(report: Report, opts: { color?: boolean } = {}): string {
+/**
+ * Every value from the plan, the sources or the config goes through escapeControlsDeep first: a control or
+ * invisible character in it (an ESC sequence, CR/LF drawing a fake line, a bidi override) is shown as `\u001b`,
+ * `\r`, `\n`, ..., so each line of the report is tfguard's own and only tfguard's colors reach the terminal.
+ */
+export function formatText(raw: Report, opts: { color?: boolean } = {}): string {
+  const report = escapeControlsDeep(raw);
   const s = makeStyle(opts.color ?? false);
   const tf = report.plan.terraform_version ? `Terraform ${report.plan.terraform_version}, ` : '';
   const lines = [

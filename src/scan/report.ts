@@ -1,4 +1,5 @@
 /** `tfguard scan` reports: text (the words of `check`) and JSON. Each returns a string. */
+import { escapeControlsDeep, jsonText } from '../report/escape.js';
 import { makeStyle } from '../report/style.js';
 import { VERSION } from '../version.js';
 import type { ScanFinding, ScanResult } from './types.js';
@@ -16,14 +17,16 @@ export function formatScanJson(result: ScanResult): string {
   }));
   const scan = { dir: result.dir, base: result.base, ...(result.commits ? { commits: { range: result.commits.range, count: result.commits.count } } : {}) };
   const report = { tool: 'tfguard', version: VERSION, scan, decision: result.decision, findings };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return jsonText(report);
 }
 
 const MAX_ADDRESSES = 12;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function formatScanText(result: ScanResult, opts: { color?: boolean } = {}): string {
+/** Paths, commit subjects and commands as inert text (src/report/escape.ts), as in `check`'s text report. */
+export function formatScanText(raw: ScanResult, opts: { color?: boolean } = {}): string {
+  const result = escapeControlsDeep(raw);
   const s = makeStyle(opts.color ?? false);
   const c = result.counts;
   const base = result.base === null ? '' : ` against ${result.base}`;
