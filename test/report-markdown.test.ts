@@ -8,39 +8,25 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import MarkdownIt from 'markdown-it';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatMarkdownSet, MARKDOWN_MARKER, mdCode, mdCodeBlock, mdMessage, mdText } from '../src/report/markdown.js';
 import type { ReportFinding } from '../src/report/report.js';
 import { reportSet } from '../src/report/set.js';
 import { FIXTURES_DIR } from './helpers/env.js';
 import { tfguard, type Run } from './helpers/cli.js';
+import { codeTexts, decodeEntities, md } from './helpers/markdown.js';
 import { makeFinding, makeReport } from './helpers/report.js';
 
 const plan = (name: string) => `fixtures/${name}/plan.json`;
 const INCIDENT = plan('incident');
 const INCIDENT_SRC = 'fixtures/incident/src';
 
-/** GitHub renders Markdown with raw HTML allowed (then sanitized): letting HTML through shows any that leaks. */
-const md = new MarkdownIt({ html: true, linkify: false });
-
-function decodeEntities(html: string): string {
-  return html
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
-/** The text of every `<code>` element (inline code and code blocks), entities decoded. */
-function codeTexts(html: string): string[] {
-  return [...html.matchAll(/<code[^>]*>([\s\S]*?)<\/code>/g)].map((m) => decodeEntities(m[1]!));
-}
-
-/** What a reader sees: tags removed, entities decoded. */
+/**
+ * What a reader sees: tags removed, entities decoded, and the zero-width spaces that mdText puts after `@` and `#`
+ * (no mention, no issue link) removed: they are invisible. A zero-width space from the plan is escaped (`\u200b`).
+ */
 function visibleText(html: string): string {
-  return decodeEntities(html.replace(/<[^>]+>/g, ''));
+  return decodeEntities(html.replace(/<[^>]+>/g, '')).replace(/\u200b/g, '');
 }
 
 /** Backslash escapes of mdText undone: the value as a reader sees it. */

@@ -3,16 +3,22 @@
  * with `file=` and `line=`, on the pull request's diff. One `::error` (block) or `::warning` (warn) per finding,
  * then one `::notice` (pass, warn) or `::error` (block) with the decision. Every command is one line: data and
  * properties are escaped the way @actions/core escapes them, so no text from a plan can start another command.
+ * Other control and invisible characters (ESC sequences, which the job log would obey, C1, bidi overrides) are
+ * shown as escapes (src/report/escape.ts). Mentions do not fire in annotations.
  */
+import { escapeControls } from './escape.js';
 import { artifactPath, type Report, type ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
 
 /** Addresses listed under a finding's message; the JSON report lists them all. */
 const MAX_ADDRESSES = 20;
 
-/** Data (the text after `::`): `%`, `\r` and `\n` as GitHub's runner reads them back. */
+/** Tab, CR and LF stay (data escaping takes care of CR and LF); the others become escapes. */
+const KEEP = '\t\r\n';
+
+/** Data (the text after `::`): `%`, `\r` and `\n` as GitHub's runner reads them back; other controls as escapes. */
 export function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControls(text, KEEP).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** A property value (`file=`, `title=`, ...): as data, plus `:` and `,`, which end a value. */

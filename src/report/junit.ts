@@ -7,6 +7,7 @@
  */
 import { RULES } from '../../rules/index.js';
 import { summaryLine } from '../engine/summary.js';
+import { escapeControls } from './escape.js';
 import { artifactPath } from './report.js';
 import type { Report, ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
@@ -21,9 +22,13 @@ export function stripIllegalXml(text: string): string {
   return text.replace(ILLEGAL_XML, '');
 }
 
-/** Text content: `&` and `<` must be escaped, `>` too (so that `]]>` never appears), `\r` kept as a reference. */
+/**
+ * Text content: `&` and `<` must be escaped, `>` too (so that `]]>` never appears), `\r` kept as a reference.
+ * DEL, C1 controls and invisible format characters (bidi overrides, ...), which XML allows, are shown as escapes
+ * (src/report/escape.ts): a CI page or a terminal shows them, never obeys them.
+ */
 export function escapeXmlText(text: string): string {
-  return stripIllegalXml(text)
+  return escapeControls(stripIllegalXml(text), '\t\n\r')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -6,9 +6,11 @@
  * Stable across runs of the same plan (no timestamps, the engine's order) and marked with a hidden
  * `<!-- tfguard-report -->` first line, so a bot can find its comment and update it in place. Every value from
  * the plan, the sources or the config is escaped: as a code span or code block with a fence longer than any
- * backtick run inside, or as text with Markdown and HTML punctuation backslash-escaped.
+ * backtick run inside, or as text with Markdown and HTML punctuation backslash-escaped, `@` and `#123` kept from
+ * becoming mentions and issue links; control and invisible characters as `\u001b`, ... (src/report/escape.ts).
  */
 import type { Decision, InstanceDetail, RenderedProvisioner, Severity } from '../engine/types.js';
+import { escapeControls } from './escape.js';
 import { artifactPath, ruleDocsUrl, type Report, type ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
 
@@ -37,17 +39,32 @@ const COMPACT: Limits = { addresses: 5, chains: false, commands: 3, suggestions:
 // ------------------------------------------------------------------------------------------------------------
 // Escaping
 
-/** One line: a value never breaks the paragraph, list item or table row it sits in. */
+/**
+ * One line: a value never breaks the paragraph, list item or table row it sits in; any other control or invisible
+ * character is shown as an escape.
+ */
 function oneLine(value: string): string {
-  return value.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+  return escapeControls(value.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
 }
 
 /**
+ * A zero-width space (as an entity), put after `@`, after `#` before a digit and after `GH-` before a digit: GitHub
+ * then sees no mention (`@org/team` pings a whole team) and no issue reference (`#123`, `owner/repo#123`, `GH-123`
+ * link an issue and leave a back-reference in it); a reader sees the same text. A backslash alone does not stop
+ * them: GitHub finds mentions in the rendered text, where `\@` is `@` again.
+ */
+const UNLINK = /\\@|\\#(?=\d)|\bGH-(?=\d)/gi;
+const ZERO_WIDTH_SPACE = '&#8203;';
+
+/**
  * Plain text: ASCII punctuation that Markdown, GitHub extensions (math `$`, mentions `@`, strikethrough `~`)
- * or HTML give a meaning to is backslash-escaped; `|` too, so the text is safe in a table cell.
+ * or HTML give a meaning to is backslash-escaped; `|` too, so the text is safe in a table cell. Mentions and issue
+ * references are broken by an invisible space (UNLINK).
  */
 export function mdText(value: string): string {
-  return oneLine(value).replace(/[\\`*_[\]<>|~&#!$@{}]/g, (c) => `\\${c}`);
+  return oneLine(value)
+    .replace(/[\\`*_[\]<>|~&#!$@{}]/g, (c) => `\\${c}`)
+    .replace(UNLINK, (m) => `${m}${ZERO_WIDTH_SPACE}`);
 }
 
 /**
@@ -65,11 +82,15 @@ export function mdCode(value: string, opts: { table?: boolean } = {}): string {
   return `${fence}${pad}${content}${pad}${fence}`;
 }
 
-/** A fenced code block: a backtick fence longer than any backtick run in the content (at least three). */
-export function mdCodeBlock(content: string, info = ''): string[] {
+/**
+ * A fenced code block: a backtick fence longer than any backtick run in the content (at least three). The value's
+ * lines stay lines (and tabs tabs); other control and invisible characters are shown as escapes.
+ */
+export function mdCodeBlock(raw: string, info = ''): string[] {
+  const content = escapeControls(raw.replace(/\r\n?/g, '\n'), '\n\t');
   const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
-  return [`${fence}${info}`, ...content.replace(/\r\n?/g, '\n').split('\n'), fence];
+  return [`${fence}${info}`, ...content.split('\n'), fence];
 }
 
 /**
