@@ -40,7 +40,8 @@ function buildProgram(): Command {
     .exitOverride()
     .configureOutput({
       // Usage errors read like every other error: `tfguard: ...` on stderr, exit 2.
-      outputError: (text, write) => write(`tfguard: ${text.replace(/^error: /, '').replace(/\n(?=.)/g, ' ')}`),
+      // An argument echoed in the message is shown as inert text, like every other value.
+      outputError: (text, write) => write(`tfguard: ${escapeControls(text.replace(/^error: /, '').replace(/\n(?=.)/g, ' ').replace(/\n$/, ''))}\n`),
     });
 
   program

@@ -277,6 +277,14 @@ describe('usage errors exit 2', () => {
   it('an unknown command', () => {
     expect(tfguard(['explode']).code).toBe(2);
   });
+
+  it('an argument echoed in a usage error is inert text: no escape sequence, no second line', () => {
+    for (const args of [['explode\u001b[2J'], ['check', INCIDENT, '--fail-on', 'x\u001b]0;pwned\u0007\r\nPASS: no rule fired.']]) {
+      const run = tfguard(args);
+      expectOneLineError(run, '\\u001b');
+      expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    }
+  });
 });
 
 describe('inputs and outputs', () => {
