@@ -4,7 +4,7 @@
  */
 import { appendFile, writeFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
-import { redactText } from '../plan/values.js';
+import { redactRendered } from '../redact/redact.js';
 import { FORMAT_NAMES, FORMATS } from '../report/index.js';
 import type { ReportSet } from '../report/set.js';
 import { wantColor } from '../report/style.js';
@@ -42,19 +42,6 @@ export function parseTargets(formats: readonly string[] | string | undefined, ou
 }
 
 /**
- * Every string of a value with the secrets redacted, before any formatter escapes them: a format that escapes
- * (`&amp;` in junit, `%25` in github, ...) would otherwise hide a secret from the redaction of its output.
- */
-function redactDeep<T>(value: T, secrets: ReadonlySet<string>): T {
-  if (typeof value === 'string') return redactText(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)])) as T;
-  }
-  return value;
-}
-
-/**
  * In a GitHub Actions job (`GITHUB_STEP_SUMMARY` set) that writes `--format github`, the Markdown report (the
  * text report without colors, should the markdown format be absent) is appended to the job summary file; never
  * truncated, so several runs in one step add up. Redacted like every other output.
@@ -63,7 +50,7 @@ async function appendStepSummary(set: ReportSet, secrets: ReadonlySet<string>, t
   const file = process.env.GITHUB_STEP_SUMMARY;
   if (!file || !targets.some((t) => t.format === 'github')) return;
   const format = FORMATS.markdown ?? FORMATS.text!;
-  const text = redactText(format(set, { color: false }), secrets);
+  const text = redactRendered(set, secrets, (s) => format(s, { color: false }));
   try {
     await appendFile(file, text.endsWith('\n') ? `${text}\n` : `${text}\n\n`);
   } catch (error) {
@@ -72,11 +59,10 @@ async function appendStepSummary(set: ReportSet, secrets: ReadonlySet<string>, t
 }
 
 export async function writeReports(set: ReportSet, secrets: ReadonlySet<string>, targets: readonly OutputTarget[], color?: boolean): Promise<void> {
-  set = redactDeep(set, secrets);
   for (const target of targets) {
     const useColor = target.file === undefined && target.format === 'text' && wantColor({ flag: color, isTTY: process.stdout.isTTY === true, env: process.env });
-    // Every format passes through redaction of every string a plan marks sensitive anywhere.
-    const text = redactText(FORMATS[target.format]!(set, { color: useColor }), secrets);
+    // Every format passes through redaction of every string a plan marks sensitive anywhere, in every form.
+    const text = redactRendered(set, secrets, (s) => FORMATS[target.format]!(s, { color: useColor }));
     if (target.file === undefined) {
       process.stdout.write(text);
       continue;

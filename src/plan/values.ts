@@ -2,9 +2,10 @@
  * Reading values out of a change without ever leaking a secret. The plan JSON holds sensitive values in plain
  * text next to `*_sensitive` masks; every value tfguard shows goes through `displayAt` or `masked`.
  */
+import { redactText, SENSITIVE } from '../redact/redact.js';
 import type { PathStep } from './model.js';
 
-export const SENSITIVE = '(sensitive)';
+export { redactText, SENSITIVE };
 export const UNKNOWN = '(known after apply)';
 const MAX_DEPTH = 64;
 const MAX_TEXT = 120;
@@ -74,7 +75,11 @@ export function masked(value: unknown, sensitive: unknown, unknown: unknown = fa
   return out;
 }
 
-/** Secrets shorter than this are only masked where the plan marks them, never searched for in text. */
+/**
+ * Secrets shorter than this are only masked where the plan marks them, never searched for in text: a short
+ * value (`admin`, `true`, `eu-1`) is found everywhere (rule ids, addresses, paths) and redacting it would make
+ * reports unreadable and wrong.
+ */
 const MIN_SECRET_LENGTH = 6;
 
 /**
@@ -100,32 +105,6 @@ function collectStrings(value: unknown, into: Set<string>, depth: number): void 
   }
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return;
   for (const v of Object.values(value as Record<string, unknown>)) collectStrings(v, into, depth + 1);
-}
-
-const redactors = new WeakMap<ReadonlySet<string>, RegExp | null>();
-
-/** One regular expression for a set of secrets (longest first), compiled once per set. */
-function redactor(secrets: ReadonlySet<string>): RegExp | null {
-  let re = redactors.get(secrets);
-  if (re === undefined) {
-    const forms = new Set<string>();
-    for (const secret of secrets) {
-      forms.add(secret);
-      forms.add(JSON.stringify(secret).slice(1, -1));
-    }
-    const alternatives = [...forms]
-      .sort((a, b) => b.length - a.length)
-      .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    re = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'g') : null;
-    redactors.set(secrets, re);
-  }
-  return re;
-}
-
-/** Replaces every known secret in a text (and its JSON-escaped form) by `(sensitive)`. */
-export function redactText(text: string, secrets: ReadonlySet<string>): string {
-  const re = redactor(secrets);
-  return re ? text.replace(re, SENSITIVE) : text;
 }
 
 /** A short display form of a value: strings as they are, others as JSON, long text cut. */
