@@ -1,7 +1,8 @@
 /**
  * The audit log: one JSON line per `tfguard apply`, appended (never truncated) to `.tfguard/audit.jsonl` in the
  * root module or the configured path. It is opened before anything is applied: a log that cannot be written
- * refuses the apply. No sensitive values: findings keep rule, severity and addresses, not messages.
+ * refuses the apply. No sensitive values: findings keep rule, severity and addresses, not messages, and once the
+ * plan is read every record is redacted the way the reports are (an instance key can be a secret).
  */
 import { closeSync, writeSync } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { hostname, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Summary } from '../engine/summary.js';
 import { InputError } from '../errors.js';
+import { redactRendered } from '../redact/redact.js';
 
 export const DEFAULT_AUDIT_LOG = join('.tfguard', 'audit.jsonl');
 
@@ -69,6 +71,8 @@ async function makeDirs(dir: string): Promise<void> {
 }
 
 export class AuditLog {
+  private secrets: ReadonlySet<string> = new Set();
+
   private constructor(
     readonly path: string,
     private handle: FileHandle | undefined,
@@ -84,10 +88,19 @@ export class AuditLog {
     }
   }
 
+  /** From now on, every record is written with these secrets redacted (the reviewed plan's, as in its reports). */
+  redacting(secrets: ReadonlySet<string>): void {
+    this.secrets = secrets;
+  }
+
+  private line(record: AuditRecord): string {
+    return `${redactRendered(record, this.secrets, (r) => JSON.stringify(r))}\n`;
+  }
+
   async append(record: AuditRecord): Promise<void> {
     if (!this.handle) throw new Error('audit log already closed');
     try {
-      await this.handle.appendFile(`${JSON.stringify(record)}\n`);
+      await this.handle.appendFile(this.line(record));
     } finally {
       await this.close();
     }
@@ -98,7 +111,7 @@ export class AuditLog {
     const handle = this.handle;
     if (!handle) return;
     this.handle = undefined;
-    writeSync(handle.fd, `${JSON.stringify(record)}\n`);
+    writeSync(handle.fd, this.line(record));
     closeSync(handle.fd);
   }
 

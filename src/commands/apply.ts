@@ -181,6 +181,7 @@ async function run(ctx: Context, workdir: string): Promise<number> {
       expect: args.expect,
     });
     record.plan.format_version = reviewed.plan.formatVersion;
+    ctx.log?.redacting(reviewed.plan.secrets);
     const { result, overridden } = applyOverrides(reviewed.result, args.allow, args.reason, RULES.map((r) => r.meta.id));
     const report = buildReport({
       source: args.planFile ?? 'the new plan',
