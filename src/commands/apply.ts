@@ -122,7 +122,12 @@ export async function apply(argv: readonly string[]): Promise<number> {
   // The listener stays until the process exits: once the record is being written a signal changes nothing, and
   // removing it would give SIGPIPE its default action (Node ignores it; libuv restores "terminate", not "ignore").
   onFatalSignals((signal) => {
-    if (ctx.applyStarted || ctx.finishing) return;
+    if (ctx.applyStarted || ctx.finishing) {
+      // Terraform's to handle, or the decision is being recorded: let it end. A tfguard still here 3 s later is
+      // stuck on something, and stops as the signal asked (the timer never keeps it alive).
+      if (!terraformRunning()) setTimeout(() => process.exit(signalExitCode(signal)), 3000).unref();
+      return;
+    }
     ctx.signal ??= signal;
     if (terraformRunning()) return;
     try {
