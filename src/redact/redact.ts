@@ -4,35 +4,34 @@
  * log — even where a provider or a function copied it into an attribute without a mask. Secrets shorter than
  * MIN_SECRET_LENGTH are never searched for (see collectSecrets): they are masked only where the plan marks them.
  */
-import { secretForms } from './encodings.js';
+import { buildMatcher, findSecrets, type SecretsMatcher } from './matcher.js';
 
 /** What a sensitive value is shown as, wherever it is. */
 export const SENSITIVE = '(sensitive)';
 
-const compiled = new WeakMap<ReadonlySet<string>, RegExp | null>();
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const compiled = new WeakMap<ReadonlySet<string>, SecretsMatcher | null>();
 
-/**
- * One regular expression for a set of secrets, compiled once per set: every form of every secret as a literal,
- * longest first (`hunter22-admin` before `hunter22`; a secret's escaped form before its raw one, so that a
- * secret ending in a backslash leaves no half escape behind).
- */
-export function secretsPattern(secrets: ReadonlySet<string>): RegExp | null {
-  let re = compiled.get(secrets);
-  if (re === undefined) {
-    const forms = new Set<string>();
-    for (const secret of secrets) for (const form of secretForms(secret)) forms.add(form);
-    const alternatives = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    re = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'g') : null;
-    compiled.set(secrets, re);
+/** What finds a set of secrets: one regular expression (of literals) and its anchors, built once per set. */
+export function secretsMatcher(secrets: ReadonlySet<string>): SecretsMatcher | null {
+  let m = compiled.get(secrets);
+  if (m === undefined) {
+    m = buildMatcher(secrets);
+    compiled.set(secrets, m);
   }
-  return re;
+  return m;
 }
 
 /** Replaces every form of every known secret in a text by `(sensitive)`. */
 export function redactText(text: string, secrets: ReadonlySet<string>): string {
-  const re = secretsPattern(secrets);
-  return re ? text.replace(re, SENSITIVE) : text;
+  const m = secretsMatcher(secrets);
+  if (!m) return text;
+  let out = '';
+  let from = 0;
+  for (const [start, end] of findSecrets(text, m)) {
+    out += text.slice(from, start) + SENSITIVE;
+    from = end;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /** A copy of a value with every string in it — object keys too — redacted. */
