@@ -5,6 +5,7 @@
  * holds secrets and is removed on every path. Any signal before terraform apply starts means nothing is applied
  * (exit 128+N, decision `interrupted`).
  */
+import { escapeControls } from '../report/escape.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
@@ -49,7 +50,7 @@ interface Context {
 }
 
 function say(text: string): void {
-  process.stderr.write(`tfguard: ${text}\n`);
+  process.stderr.write(`tfguard: ${escapeControls(text)}\n`);
 }
 
 async function finish(ctx: Context, decision: AuditDecision, why: string, code: number, tfExit: number | null = null): Promise<number> {

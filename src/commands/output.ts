@@ -2,6 +2,7 @@
  * Writing a run's reports: every chosen format (`--format F` to stdout, `--format F=FILE` to a file, several
  * in one run), colors on a terminal only, every plan secret redacted.
  */
+import { escapeControls } from '../report/escape.js';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { redactRendered } from '../redact/redact.js';
@@ -76,6 +77,6 @@ export async function writeReports(set: ReportSet, secrets: ReadonlySet<string>,
   await appendStepSummary(set, secrets, targets);
   if (targets.every((t) => t.file !== undefined)) {
     const findings = set.reports.reduce((n, r) => n + r.findings.length, 0);
-    process.stderr.write(`tfguard: ${set.decision} (${findings} finding(s)); report written to ${targets.map((t) => t.file).join(', ')}\n`);
+    process.stderr.write(`tfguard: ${set.decision} (${findings} finding(s)); report written to ${escapeControls(targets.map((t) => t.file).join(', '))}\n`);
   }
 }

@@ -4,6 +4,7 @@
  * with `--base REF` every `prevent_destroy = true` removed since REF, and with `--commits BASE..TIP` (or `TIP`)
  * what each commit of that range adds in the files it changes, also when a later commit removes it again.
  */
+import { escapeControls } from '../report/escape.js';
 import { stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
@@ -81,7 +82,7 @@ export async function scan(dirArg: string | undefined, opts: ScanOptions): Promi
     } catch (error) {
       throw new InputError(`${opts.output}: cannot write the report (${(error as Error).message})`);
     }
-    process.stderr.write(`tfguard: ${result.decision} (${findings.length} finding(s)); report written to ${opts.output}\n`);
+    process.stderr.write(`tfguard: ${result.decision} (${findings.length} finding(s)); report written to ${escapeControls(opts.output!)}\n`);
   } else {
     process.stdout.write(text);
   }
