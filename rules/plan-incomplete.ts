@@ -1,28 +1,48 @@
 import { z } from 'zod';
-import { defineRule } from '../src/engine/types.js';
+import { defineRule, type Hit } from '../src/engine/types.js';
+import { listShort } from '../src/engine/instances.js';
+import type { Plan } from '../src/plan/model.js';
+
+/** Addresses the deferred changes and deferred actions point at (`(plan)` where they name none). */
+function deferredAddresses(plan: Plan): string[] {
+  const actions = plan.deferredActions.map((a) => a.trigger.resource ?? '(plan)');
+  return [...new Set([...plan.deferred, ...actions])];
+}
 
 /**
- * An errored, incomplete or unapplyable plan is not the plan that will run: never apply it blind. A plan trimmed
+ * An errored, deferred or unapplyable plan is not the plan that will run: never apply it blind. Terraform marks
+ * a plan `complete: false` for two causes: deferred changes (more follow that nobody has reviewed: block) and
+ * `-target` (by request: no finding when tfguard apply passed the targets itself, else a warning). A plan trimmed
  * of those flags cannot say, and gets a warning (a person looks; no `-auto-approve`).
  */
 export default defineRule({
   meta: {
     id: 'plan-incomplete',
-    description: 'The plan errored, is incomplete (deferred changes) or is marked not applyable',
+    description: 'The plan errored, has deferred changes, is marked not applyable, or is a -target plan tfguard did not make',
     severity: 'block',
     options: z.strictObject({}),
   },
-  check({ plan }) {
+  check({ plan, targets }) {
     const problems: string[] = [];
     if (plan.errored === true) problems.push('planning failed with errors (errored: true)');
-    if (plan.complete === false) problems.push('the plan is incomplete: more changes follow in a later plan (complete: false)');
+    const deferred = deferredAddresses(plan);
+    if (deferred.length > 0) {
+      const actions = plan.deferredActions.map((a) => a.address);
+      const what = [
+        ...(plan.deferred.length > 0 ? [`${plan.deferred.length} deferred change(s): ${listShort(plan.deferred)}`] : []),
+        ...(actions.length > 0 ? [`${actions.length} deferred action invocation(s): ${listShort(actions)}`] : []),
+      ];
+      problems.push(`Terraform deferred ${what.join(' and ')} to a later plan, which nobody has reviewed (complete: false)`);
+    }
     const changed = plan.changes.filter((c) => c.action !== 'no-op' && c.action !== 'read').map((c) => c.address);
     // Terraform marks every plan without changes `applyable: false`: there is nothing to apply, which is fine.
     if (plan.applyable === false && changed.length > 0) problems.push('Terraform marks it not applyable (applyable: false)');
-    const addresses = plan.deferred.length > 0 ? plan.deferred : changed.length > 0 ? changed : ['(plan)'];
+    const addresses = deferred.length > 0 ? deferred : changed.length > 0 ? changed : ['(plan)'];
     if (problems.length > 0) {
       return [{ message: `This plan cannot be trusted as the whole change: ${problems.join('; ')}.`, addresses }];
     }
+    // Without deferrals, Terraform marks only a -target plan incomplete (terraform internal/terraform/context_plan.go).
+    if (plan.complete === false) return targets.length > 0 ? [] : [targeted(addresses)];
     // A trimmed plan (no planned_values) may have lost the flags with the rest: a person must look.
     if (plan.trimmed && plan.errored === undefined && plan.complete === undefined && changed.length > 0) {
       const message =
@@ -33,3 +53,14 @@ export default defineRule({
     return [];
   },
 });
+
+function targeted(addresses: string[]): Hit {
+  return {
+    message:
+      'Targeted plan: changes outside the targets are not in it (complete: false, no deferred changes: a plan made ' +
+      'with -target). Review it as part of a larger change; apply it with tfguard apply -target=... so the gate ' +
+      'plans and judges exactly what runs.',
+    addresses,
+    severity: 'warn',
+  };
+}

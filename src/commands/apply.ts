@@ -12,6 +12,7 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { applyOptions, auditArgs, parseApplyArgs, type ApplyArgs } from '../apply/args.js';
+import { planTargets } from '../apply/targets.js';
 import { AuditLog, auditIdentity, auditPath, type AuditDecision, type AuditRecord } from '../apply/audit.js';
 import { decideApply } from '../apply/decide.js';
 import { APPLY_HELP } from '../apply/help.js';
@@ -185,6 +186,8 @@ async function run(ctx: Context, workdir: string): Promise<number> {
       terraformBin: terraform.bin,
       terraformCwd: workdir,
       expect: args.expect,
+      // tfguard planned with these -target options itself: `complete: false` is what it asked for.
+      targets: original ? [] : planTargets(args.planArgs),
     });
     record.plan.format_version = reviewed.plan.formatVersion;
     ctx.log?.redacting(reviewed.plan.secrets);

@@ -18,6 +18,8 @@ export interface ReviewInput {
   /** Where `terraform show` runs for a saved plan (default: dir). */
   terraformCwd?: string | undefined;
   expect?: readonly string[];
+  /** `-target` addresses tfguard apply passed to terraform plan itself (a targeted plan by request). */
+  targets?: readonly string[];
   /** Read the sources whenever the root module has `.tf` files, to give every finding its file and line. */
   wantLocations?: boolean;
 }
@@ -47,6 +49,7 @@ export async function review(input: ReviewInput): Promise<Reviewed> {
     today: todayUtc(),
     sources,
     expect: input.expect ?? [],
+    targets: input.targets ?? [],
     ...(locations ? { locations } : {}),
   });
   return { sourceName: source, plan, config, result };

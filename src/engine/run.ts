@@ -28,6 +28,8 @@ export interface RunInput {
   sources?: SourcesState;
   /** `--expect` globs (tfguard apply). */
   expect?: readonly string[];
+  /** `-target` addresses tfguard apply passed to terraform plan itself. */
+  targets?: readonly string[];
   /**
    * Sources to find where each finding's first resource is declared (default: `sources` when loaded). The
    * rules never see these: they may have been read for the locations alone.
@@ -56,7 +58,7 @@ export function locate(sources: Sources, addresses: readonly string[]): { file: 
   return undefined;
 }
 
-export function runRules({ plan, config, rules, today, sources = { status: 'not-read' }, expect = [], locations }: RunInput): RunResult {
+export function runRules({ plan, config, rules, today, sources = { status: 'not-read' }, expect = [], targets = [], locations }: RunInput): RunResult {
   const where = locations ?? (sources.status === 'loaded' ? sources.sources : undefined);
   const byAddress = new Map(plan.changes.filter((c) => !c.deposed).map((c) => [c.address, c]));
   // Several rules name the same instances: each instance is explained once.
@@ -79,7 +81,7 @@ export function runRules({ plan, config, rules, today, sources = { status: 'not-
     const setting = config.rules.get(rule.meta.id);
     if (setting?.severity === 'off') continue;
     const options = setting?.options ?? rule.meta.options.parse({});
-    for (const hit of rule.check({ plan, options, protect: config.protect, sources, expect })) {
+    for (const hit of rule.check({ plan, options, protect: config.protect, sources, expect, targets })) {
       if (hit.addresses.length === 0) throw new Error(`rule ${rule.meta.id} reported a finding without addresses`);
       all.push({
         rule: rule.meta.id,

@@ -37,6 +37,11 @@ export interface RuleContext<Options> {
   sources: SourcesState;
   /** `--expect` globs of `tfguard apply`: the declared scope of the change (empty: none declared). */
   expect: readonly string[];
+  /**
+   * The `-target` addresses tfguard itself passed to `terraform plan` (`tfguard apply -target=...`): such a plan
+   * is incomplete by request. Empty for `check`, and for a saved plan (tfguard cannot know how it was made).
+   */
+  targets: readonly string[];
 }
 
 /** The command a provisioner will run, rendered from the instance's prior values (sensitive parts masked). */

@@ -5,6 +5,7 @@ import { groupAddress, moduleAddress, resourceAddress } from './address.js';
 import { collectSecrets } from './values.js';
 import {
   ACTION_LISTS,
+  type ActionInvocationJson,
   type ActionList,
   type ConfigModuleShape,
   type PlanJson,
@@ -48,6 +49,23 @@ export interface ResourceChange {
   deposed?: string;
 }
 
+/**
+ * A provider action the apply runs (Terraform 1.14+ `action_invocations`). Config values as the plan shows
+ * them, with their masks: show them only through `masked`.
+ */
+export interface ActionInvocation {
+  /** `action.aws_lambda_invoke.notify`; built from type and name when the plan leaves it out. */
+  address: string;
+  type?: string;
+  name?: string;
+  providerName?: string;
+  configValues: unknown;
+  configSensitive: unknown;
+  configUnknown: unknown;
+  /** Why it runs: a resource's lifecycle `action_trigger` (its event, e.g. `AfterCreate`) or `-invoke`. */
+  trigger: { kind: 'lifecycle' | 'invoke' | 'unknown'; resource?: string; event?: string; onFailure?: string };
+}
+
 /** A managed resource instance recorded in the prior state. */
 export interface PriorInstance {
   address: string;
@@ -79,8 +97,12 @@ export interface Plan {
   errored?: boolean;
   complete?: boolean;
   applyable?: boolean;
-  /** Addresses of changes Terraform deferred to a later plan. */
+  /** Addresses of changes Terraform deferred to a later plan (`deferred_changes`; `(plan)` for one without). */
   deferred: string[];
+  /** Action invocations Terraform deferred to a later plan (`deferred_action_invocations`). */
+  deferredActions: ActionInvocation[];
+  /** Provider actions the apply runs (`action_invocations`, Terraform 1.14+). */
+  actions: ActionInvocation[];
   /** Provisioner types per resource group address, from the plan's `configuration` (no `when` there). */
   configProvisioners: Map<string, string[]>;
   /** The `expressions` object of each resource block of the configuration, by group address. */
@@ -117,6 +139,33 @@ function normalizeChange(rc: ResourceChangeJson): ResourceChange {
   if (rc.change.importing?.id) change.importId = rc.change.importing.id;
   if (rc.deposed) change.deposed = rc.deposed;
   return change;
+}
+
+function normalizeAction(ai: ActionInvocationJson): ActionInvocation {
+  const fallback = ai.type && ai.name ? `action.${ai.type}.${ai.name}` : '(unnamed action)';
+  const action: ActionInvocation = {
+    address: ai.address || fallback,
+    configValues: ai.config_values ?? null,
+    // Terraform always writes the masks; without one, nothing can be shown as known-safe: mask everything.
+    configSensitive: ai.config_sensitive ?? (ai.config_values == null ? false : true),
+    configUnknown: ai.config_unknown ?? false,
+    trigger: { kind: 'unknown' },
+  };
+  if (ai.type) action.type = ai.type;
+  if (ai.name) action.name = ai.name;
+  if (ai.provider_name) action.providerName = ai.provider_name;
+  const life = ai.lifecycle_action_trigger;
+  const invoke = ai.invoke_action_trigger;
+  if (life) {
+    action.trigger = { kind: 'lifecycle' };
+    if (life.triggering_resource_address) action.trigger.resource = life.triggering_resource_address;
+    if (life.action_trigger_event) action.trigger.event = life.action_trigger_event;
+    if (life.on_failure) action.trigger.onFailure = life.on_failure;
+  } else if (invoke) {
+    action.trigger = { kind: 'invoke' };
+    if (invoke.calling_resource_address) action.trigger.resource = invoke.calling_resource_address;
+  }
+  return action;
 }
 
 function collectPrior(module: StateModuleShape | undefined, out: PriorInstance[]): void {
@@ -170,6 +219,10 @@ function collectPlanSecrets(json: PlanJson, prior: PriorInstance[]): Set<string>
     collectSecrets(o.before, o.before_sensitive, secrets);
     collectSecrets(o.after, o.after_sensitive, secrets);
   }
+  const deferredActions = (json.deferred_action_invocations ?? []).flatMap((d) => (d.action_invocation ? [d.action_invocation] : []));
+  for (const ai of [...(json.action_invocations ?? []), ...deferredActions]) {
+    collectSecrets(ai.config_values, ai.config_sensitive ?? (ai.config_values == null ? false : true), secrets);
+  }
   const declared = json.configuration?.root_module?.variables ?? {};
   for (const [name, v] of Object.entries(json.variables ?? {})) {
     if (declared[name]?.sensitive === true) collectSecrets(v.value, true, secrets);
@@ -188,7 +241,9 @@ export function normalizePlan(json: PlanJson): Plan {
     priorKnown: json.prior_state != null,
     configKnown: json.configuration != null,
     trimmed: json.planned_values == null,
-    deferred: (json.deferred_changes ?? []).flatMap((d) => (d.resource_change ? [d.resource_change.address] : [])),
+    deferred: (json.deferred_changes ?? []).map((d) => d.resource_change?.address ?? '(plan)'),
+    deferredActions: (json.deferred_action_invocations ?? []).map((d) => normalizeAction(d.action_invocation ?? {})),
+    actions: (json.action_invocations ?? []).map(normalizeAction),
     configProvisioners: config.provisioners,
     configExpressions: config.expressions,
     secrets: collectPlanSecrets(json, prior),

@@ -115,6 +115,38 @@ export const DeferredChange = z.looseObject({
   resource_change: z.looseObject({ address: z.string() }).optional(),
 });
 
+/**
+ * A provider action that runs during apply (Terraform 1.14+), as hashicorp/terraform writes it in
+ * internal/command/jsonplan/action_invocations.go (`ActionInvocation`): every field is `omitempty` there, so
+ * every field is optional here. `lifecycle_action_trigger` (an `action_trigger` in a resource's lifecycle) or
+ * `invoke_action_trigger` (`terraform apply -invoke`) says why it runs. Config values are masked by
+ * `config_sensitive` and `config_unknown`, like a change's `after`.
+ */
+export const ActionInvocation = z.looseObject({
+  address: z.string().optional(),
+  type: z.string().optional(),
+  name: z.string().optional(),
+  config_values: z.unknown().optional(),
+  config_sensitive: z.unknown().optional(),
+  config_unknown: z.unknown().optional(),
+  provider_name: z.string().optional(),
+  lifecycle_action_trigger: z
+    .looseObject({
+      triggering_resource_address: z.string().optional(),
+      action_trigger_event: z.string().optional(),
+      on_failure: z.string().optional(),
+    })
+    .nullable()
+    .optional(),
+  invoke_action_trigger: z.looseObject({ calling_resource_address: z.string().optional() }).nullable().optional(),
+});
+
+/** `deferred_action_invocations` (jsonplan `DeferredActionInvocation`): an action left to a later plan. */
+export const DeferredActionInvocation = z.looseObject({
+  reason: z.string().optional(),
+  action_invocation: ActionInvocation.optional(),
+});
+
 export const PlanJson = z.looseObject({
   format_version: z.string().regex(/^\d+\.\d+$/, 'expected a version like "1.2"'),
   terraform_version: z.string().optional(),
@@ -139,6 +171,8 @@ export const PlanJson = z.looseObject({
     .optional(),
   configuration: z.looseObject({ root_module: ConfigModule.optional() }).optional(),
   deferred_changes: z.array(DeferredChange).optional(),
+  deferred_action_invocations: z.array(DeferredActionInvocation).optional(),
+  action_invocations: z.array(ActionInvocation).optional(),
   errored: z.boolean().optional(),
   complete: z.boolean().optional(),
   applyable: z.boolean().optional(),
@@ -148,6 +182,7 @@ export const PlanJson = z.looseObject({
 export type PlanJson = z.infer<typeof PlanJson>;
 export type ResourceChangeJson = z.infer<typeof ResourceChange>;
 export type StateResourceJson = z.infer<typeof StateResource>;
+export type ActionInvocationJson = z.infer<typeof ActionInvocation>;
 
 /** The plan format majors tfguard understands. */
 export const SUPPORTED_MAJORS = [0, 1];
