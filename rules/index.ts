@@ -1,5 +1,6 @@
 /** The rule registry, sorted by id. A test fails when a rule file is missing here, untested or undocumented. */
 import type { Rule } from '../src/engine/types.js';
+import actionInvocation from './action-invocation.js';
 import blastRadius from './blast-radius.js';
 import destroyProvisioner from './destroy-provisioner.js';
 import massDestroy from './mass-destroy.js';
@@ -11,6 +12,7 @@ import statefulDestroy from './stateful-destroy.js';
 import unexpectedChange from './unexpected-change.js';
 
 export const RULES: readonly Rule[] = [
+  actionInvocation,
   blastRadius,
   destroyProvisioner,
   massDestroy,
