@@ -2,7 +2,11 @@
  * `-auto-approve` (or `--auto-approve`, `-auto-approve=true`) given to `apply` or `destroy` in files that run
  * commands: shell scripts, Makefiles, CI definitions, package.json scripts, Taskfiles, justfiles. A command
  * that goes through `tfguard apply` is fine: tfguard refuses `-auto-approve` itself when the plan has findings.
- * `TF_CLI_ARGS` / `TF_CLI_ARGS_apply` / `TF_CLI_ARGS_destroy` set to include `-auto-approve` count too.
+ * `TF_CLI_ARGS` / `TF_CLI_ARGS_apply` / `TF_CLI_ARGS_destroy` set to include `-auto-approve` count too, and so
+ * do the other ways to apply unattended: a `yes` piped into apply or destroy (`echo yes | terraform apply`,
+ * `<<< yes`), `terragrunt run-all apply --non-interactive` (run-all passes -auto-approve to every module; the
+ * flag, or TERRAGRUNT_NON_INTERACTIVE / TG_NON_INTERACTIVE, skips its one question). In CI files, `terraform
+ * apply PLANFILE` (a saved plan applies without a prompt) warns unless the same job runs `tfguard check`.
  *
  * Line-based: `#` comments (shell, YAML, make, just) are dropped, outside quotes; lines ending in `\` are
  * joined. A command is one segment between `;`, `&&`, `||`, `|`, `&`, parentheses and backticks.
@@ -22,6 +26,17 @@ const ACTION_INPUT = /^\s*(?:-\s+)?auto[-_]approve\s*:\s*["']?true\b["']?/;
 const YAML_KINDS = new Set<CommandFileKind>(['github-actions', 'gitlab-ci', 'ci']);
 const TF_CLI_ARGS = /\bTF_CLI_ARGS(?:_apply|_destroy)?\b["']?\s*[:=]\s*[^\n]*?(?:^|[\s"'=])--?auto-approve\b(?!=(?:false|0))/;
 const SEPARATORS = /&&|\|\||[;|&()`]/;
+/** A segment that only says yes, to be piped into a command that asks. */
+const YES_FEEDER = /^\s*(?:yes(?:\s+["']?y(?:es)?["']?)?|(?:echo|printf)\s+(?:-[en]+\s+)?["']?y(?:es)?(?:\\n)?["']?)\s*$/;
+const HERE_YES = /<<<\s*["']?y(?:es)?\b/;
+const TERRAGRUNT_ALL = /\bterragrunt\b[^\n]*?(?:\brun-all\b|\brun\s+--all\b|\s--all\b)/;
+const NON_INTERACTIVE = /(?:^|\s)--(?:terragrunt-)?non-interactive(?:=["']?true["']?)?(?=$|\s)/;
+const TG_ENV = /\b(?:TERRAGRUNT_NON_INTERACTIVE|TG_NON_INTERACTIVE)\b["']?\s*[:=]\s*["']?(?:true|1)\b/;
+/** A terraform-like program as the command's first word (after `VAR=value` assignments and a path). */
+const TF_PROGRAM = /^(?:\w+=\S*\s+)*(?:\S*\/)?(?:terraform|tofu|terragrunt|\$[({](?:TERRAFORM|TF|TOFU)[)}])(?=\s|$)/;
+/** terraform apply options whose value may be the next word. */
+const TF_VALUED = new Set(['-var', '-var-file', '-target', '-replace', '-state', '-state-out', '-backup', '-lock-timeout', '-parallelism']);
+const TFGUARD_CHECK = /(?:^|[\s/"'({])tfguard(?:@[\w.^~-]+)?\s+check\b/i;
 
 const KIND_LABEL: Record<CommandFileKind, string> = {
   shell: 'shell script',
@@ -47,7 +62,7 @@ async function scanFile(file: CommandFile): Promise<ScanFinding[]> {
   } catch {
     return []; // a dangling link or an unreadable file runs nothing
   }
-  if (!/auto[-_]approve/.test(text)) return [];
+  if (!/auto[-_]approve|\bapply\b|\bdestroy\b|NON_INTERACTIVE/.test(text)) return [];
   const label = KIND_LABEL[file.kind];
   if (file.kind === 'package-json') {
     const scripts = packageScripts(text);
@@ -58,27 +73,75 @@ async function scanFile(file: CommandFile): Promise<ScanFinding[]> {
     }
     // Not valid JSON: read it as lines, so a broken file hides nothing.
   }
+  const checked = YAML_KINDS.has(file.kind) ? checkedJobs(text, file.kind) : undefined;
   return logicalLines(text).flatMap(({ text: line, lineAt }) =>
-    findInLine(line, file.kind).map((hit) => finding(file.rel, lineAt(hit.offset), hit, label)),
+    findInLine(line, file.kind)
+      .filter((hit) => hit.via !== 'saved-plan' || !checked?.(lineAt(hit.offset)))
+      .map((hit) => finding(file.rel, lineAt(hit.offset), hit, label)),
   );
+}
+
+/**
+ * Whether the CI job around a (1-based) line runs `tfguard check`: GitHub Actions jobs are the keys under
+ * `jobs:`, GitLab CI jobs the top-level keys; another CI file is one job. By indentation, not a YAML parser:
+ * a job is the lines from its key to the next key at the same indentation.
+ */
+export function checkedJobs(text: string, kind: CommandFileKind): (line: number) => boolean {
+  const lines = text.split(/\r?\n/).map(stripComment);
+  const starts: number[] = [];
+  if (kind === 'github-actions') {
+    const jobs = lines.findIndex((l) => /^jobs\s*:\s*$/.test(l));
+    if (jobs >= 0) {
+      const indent = lines.slice(jobs + 1).find((l) => l.trim() !== '')?.search(/\S/) ?? -1;
+      for (let i = jobs + 1; i < lines.length; i++) {
+        const l = lines[i]!;
+        if (l.trim() === '') continue;
+        const at = l.search(/\S/);
+        if (at === 0) break;
+        if (at === indent && /^\s*[\w.-]+\s*:/.test(l)) starts.push(i);
+      }
+    }
+  } else if (kind === 'gitlab-ci') {
+    lines.forEach((l, i) => {
+      if (/^[^\s#-][^:]*:/.test(l)) starts.push(i);
+    });
+  }
+  const scopeOf = (index: number): [number, number] => {
+    const start = [...starts].reverse().find((s) => s <= index) ?? 0;
+    const next = starts.find((s) => s > start) ?? lines.length;
+    return starts.length === 0 || index < starts[0]! ? [0, lines.length] : [start, next];
+  };
+  return (line) => {
+    const [from, to] = scopeOf(line - 1);
+    return lines.slice(from, to).some((l) => TFGUARD_CHECK.test(l));
+  };
 }
 
 interface Hit {
   offset: number;
   /** What is shown: the command from its program to its end, or the TF_CLI_ARGS assignment. */
   command: string;
-  via: 'command' | 'env' | 'input';
+  via: 'command' | 'env' | 'input' | 'pipe' | 'non-interactive' | 'saved-plan';
 }
 
+const WHAT: Record<Hit['via'], string> = {
+  command: 'applies a plan nobody reviewed, outside tfguard',
+  env: 'makes every apply or destroy skip its review, outside tfguard',
+  input: 'makes the action apply a plan nobody reviewed, outside tfguard',
+  pipe: 'answers the confirmation with a piped "yes": it applies a plan nobody reviewed, outside tfguard',
+  'non-interactive': 'applies every module with -auto-approve and skips the one question terragrunt asks: plans nobody reviewed, outside tfguard',
+  'saved-plan': 'applies a saved plan without a prompt, and no `tfguard check` runs in this job',
+};
+
 function finding(file: string, line: number, hit: Hit, where: string): ScanFinding {
-  const what =
-    hit.via === 'env'
-      ? 'makes every terraform apply or destroy skip its review, outside tfguard'
-      : hit.via === 'input'
-        ? 'makes the action apply a plan nobody reviewed, outside tfguard'
-        : 'applies a plan nobody reviewed, outside tfguard';
+  if (hit.via === 'saved-plan') {
+    const message =
+      `\`${hit.command}\` (${where}) ${WHAT[hit.via]}: nothing gates what it destroys. ` +
+      'Run `tfguard check` on that plan earlier in the same job, or apply it with `tfguard apply PLANFILE`.';
+    return { rule: 'auto-approve', severity: 'warn', message, file, line };
+  }
   const message =
-    `\`${hit.command}\` (${where}) ${what}. ` +
+    `\`${hit.command}\` (${where}) ${WHAT[hit.via]}. ` +
     'Use `tfguard apply` instead: it refuses -auto-approve when the plan has findings.';
   return { rule: 'auto-approve', severity: 'block', message, file, line };
 }
@@ -86,36 +149,86 @@ function finding(file: string, line: number, hit: Hit, where: string): ScanFindi
 /** The hits in one logical line (a command line, or a package.json script). */
 export function findInLine(line: string, kind?: CommandFileKind): Hit[] {
   const hits: Hit[] = [];
-  const env = TF_CLI_ARGS.exec(line);
+  const env = TF_CLI_ARGS.exec(line) ?? TG_ENV.exec(line);
   if (env) hits.push({ offset: env.index, command: clip(line.slice(env.index).replace(/^export\s+/, '')), via: 'env' });
-  if (kind !== undefined && YAML_KINDS.has(kind)) {
+  const ci = kind !== undefined && YAML_KINDS.has(kind);
+  if (ci) {
     const input = ACTION_INPUT.exec(line);
     if (input) hits.push({ offset: input.index, command: clip(input[0]), via: 'input' });
   }
-  // Segments are cut on a copy where `$(VAR)` / `${VAR}` are masked, so a Makefile's `$(TERRAFORM) apply`
-  // stays one command; offsets are the same in both.
-  const masked = line.replace(/\$[({]\w+[)}]/g, (m) => `$${'_'.repeat(m.length - 1)}`);
-  const cut = new RegExp(SEPARATORS.source, 'g');
-  const bounds: [number, number][] = [];
-  let from = 0;
-  for (const m of masked.matchAll(cut)) {
-    bounds.push([from, m.index]);
-    from = m.index + m[0].length;
-  }
-  bounds.push([from, line.length]);
-  for (const [at, end] of bounds) {
-    const segment = line.slice(at, end);
-    const auto = AUTO.exec(segment);
-    if (!auto) continue;
-    const autoAt = auto.index + auto[0].indexOf(auto[1]!);
-    const sub = [...segment.matchAll(SUBCOMMAND)].find((m) => m.index < autoAt);
-    if (!sub) continue;
-    const subAt = sub.index + sub[0].indexOf(sub[1]!);
-    if (TFGUARD.test(segment.slice(0, subAt))) continue; // `tfguard apply -auto-approve`: tfguard decides
-    if (env && env.index <= at + autoAt && at + autoAt < env.index + env[0].length) continue;
-    hits.push({ offset: at + autoAt, command: clip(commandText(segment)), via: 'command' });
-  }
+  const segments = segmentsOf(line);
+  segments.forEach(({ at, text: segment, after }, k) => {
+    const hit = segmentHit(segment, after === '|' ? segments[k - 1] : undefined, ci);
+    if (!hit) return;
+    if (env && env.index <= at + hit.offset && at + hit.offset < env.index + env[0].length) return;
+    hits.push({ ...hit, offset: at + hit.offset });
+  });
   return hits;
+}
+
+interface Segment {
+  at: number;
+  text: string;
+  /** The separator before it (`|`, `&&`, `;`, ...), '' for the first. */
+  after: string;
+}
+
+/**
+ * One command per segment. Segments are cut on a copy where `$(VAR)` / `${VAR}` are masked, so a Makefile's
+ * `$(TERRAFORM) apply` stays one command; offsets are the same in both.
+ */
+function segmentsOf(line: string): Segment[] {
+  const masked = line.replace(/\$[({]\w+[)}]/g, (m) => `$${'_'.repeat(m.length - 1)}`);
+  const out: Segment[] = [];
+  let from = 0;
+  let after = '';
+  for (const m of masked.matchAll(new RegExp(SEPARATORS.source, 'g'))) {
+    out.push({ at: from, text: line.slice(from, m.index), after });
+    from = m.index + m[0].length;
+    after = m[0];
+  }
+  out.push({ at: from, text: line.slice(from), after });
+  return out;
+}
+
+/** An apply or destroy in one segment that runs unattended; `fed` is the segment piped into it, if any. */
+function segmentHit(segment: string, fedBy: Segment | undefined, ci: boolean): Hit | undefined {
+  const sub = [...segment.matchAll(SUBCOMMAND)][0];
+  if (!sub) return undefined;
+  const subAt = sub.index + sub[0].indexOf(sub[1]!);
+  if (TFGUARD.test(segment.slice(0, subAt))) return undefined; // `tfguard apply -auto-approve`: tfguard decides
+  const auto = AUTO.exec(segment);
+  if (auto) {
+    const autoAt = auto.index + auto[0].indexOf(auto[1]!);
+    const first = [...segment.matchAll(SUBCOMMAND)].find((m) => m.index < autoAt);
+    if (first) return { offset: autoAt, command: clip(commandText(segment)), via: 'command' };
+  }
+  if (!TF_PROGRAM.test(commandText(segment).trim())) return undefined;
+  if ((fedBy && YES_FEEDER.test(fedBy.text)) || HERE_YES.test(segment)) {
+    const text = fedBy && YES_FEEDER.test(fedBy.text) ? `${fedBy.text.trim()} | ${commandText(segment)}` : commandText(segment);
+    return { offset: subAt, command: clip(text), via: 'pipe' };
+  }
+  if (TERRAGRUNT_ALL.test(segment) && NON_INTERACTIVE.test(segment)) {
+    return { offset: subAt, command: clip(commandText(segment)), via: 'non-interactive' };
+  }
+  if (ci && sub[1] === 'apply' && savedPlanArgument(segment.slice(subAt + sub[1].length)) !== undefined) {
+    return { offset: subAt, command: clip(commandText(segment)), via: 'saved-plan' };
+  }
+  return undefined;
+}
+
+/** The saved plan file given to `apply`: its first argument that is not an option or an option's value. */
+function savedPlanArgument(rest: string): string | undefined {
+  const words = rest.replace(/\s+\d*>+\s*\S*\s*$/, '').trim().split(/\s+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!.replace(/^["']|["']$/g, '');
+    if (w.startsWith('-')) {
+      if (TF_VALUED.has(w)) i++;
+      continue;
+    }
+    return w === '' ? undefined : w;
+  }
+  return undefined;
 }
 
 /** The command as shown: without a YAML key or list marker before it, quotes, brackets and a dangling `2>`. */
