@@ -1,15 +1,19 @@
 import { z } from 'zod';
+import type { ResourceChange } from '../src/plan/model.js';
 import { GlobPattern } from '../src/engine/glob-schema.js';
-import { nameMatcher } from '../src/engine/glob.js';
 import { destroyedChanges, listShort } from '../src/engine/instances.js';
-import { ALL_STATEFUL_TYPES } from '../src/engine/stateful-types.js';
+import { STATEFUL_TABLE } from '../src/engine/stateful-types.js';
+import { type TypeMatch, typeClassifier } from '../src/engine/type-table.js';
 import { defineRule } from '../src/engine/types.js';
 
-/** Deleting or replacing a resource that holds data loses the data. */
+/**
+ * Deleting or replacing a resource that holds data that cannot be recreated from the configuration loses it.
+ * The table and the principle behind it: src/engine/stateful-types.ts (and the README).
+ */
 export default defineRule({
   meta: {
     id: 'stateful-destroy',
-    description: 'Deletes or replaces a data-holding resource (database, disk, bucket, volume, key, namespace, VM)',
+    description: 'Deletes or replaces a resource holding data the configuration cannot recreate (VM, disk, database, bucket, log store, queue, key, ...)',
     severity: 'block',
     options: z.strictObject({
       types: z.array(GlobPattern).default([]),
@@ -17,18 +21,24 @@ export default defineRule({
     }),
   },
   check({ plan, options }) {
-    const isStateful = nameMatcher([...ALL_STATEFUL_TYPES, ...options.types]);
-    const isIgnored = nameMatcher(options.ignoreTypes);
-    const byType = new Map<string, string[]>();
+    const classify = typeClassifier(STATEFUL_TABLE, options.types, options.ignoreTypes);
+    const byLabel = new Map<string, { match: TypeMatch; changes: ResourceChange[] }>();
     for (const c of destroyedChanges(plan)) {
-      if (!isStateful(c.type) || isIgnored(c.type)) continue;
-      byType.set(c.type, [...(byType.get(c.type) ?? []), c.address]);
+      const match = classify(c);
+      if (!match) continue;
+      const entry = byLabel.get(match.label) ?? { match, changes: [] };
+      entry.changes.push(c);
+      byLabel.set(match.label, entry);
     }
-    return [...byType].map(([type, addresses]) => ({
-      message:
-        `${type} holds data, and the plan destroys ${addresses.length === 1 ? 'it' : `${addresses.length} of them`} ` +
-        `(${listShort(addresses, 3)}): what is stored there is lost unless it is backed up.`,
-      addresses,
-    }));
+    return [...byLabel.values()].map(({ match, changes }) => {
+      const addresses = changes.map((c) => c.address);
+      const what = addresses.length === 1 ? 'it' : `${addresses.length} of them`;
+      return {
+        message:
+          `${match.label} holds data (${match.family.family}: ${match.family.reason}), and the plan destroys ${what} ` +
+          `(${listShort(addresses, 3)}): what is stored there is lost unless it is backed up.`,
+        addresses,
+      };
+    });
   },
 });
