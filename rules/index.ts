@@ -3,6 +3,7 @@ import type { Rule } from '../src/engine/types.js';
 import actionInvocation from './action-invocation.js';
 import blastRadius from './blast-radius.js';
 import destroyProvisioner from './destroy-provisioner.js';
+import foundationDestroy from './foundation-destroy.js';
 import massDestroy from './mass-destroy.js';
 import planIncomplete from './plan-incomplete.js';
 import protectedResource from './protected-resource.js';
@@ -15,6 +16,7 @@ export const RULES: readonly Rule[] = [
   actionInvocation,
   blastRadius,
   destroyProvisioner,
+  foundationDestroy,
   massDestroy,
   planIncomplete,
   protectedResource,
