@@ -35,6 +35,10 @@ export async function check(plans: string[], opts: CheckOptions): Promise<number
   const failOn = parseFailOn(opts.failOn);
   if (plans.length === 0) throw new UsageError('give a plan: a `terraform show -json` file, a saved plan, or - for stdin');
   if (plans.filter((p) => p === '-').length > 1) throw new UsageError('stdin (-) can be read once');
+  // On a terminal, `-` would wait without a word: say what it waits for.
+  if (plans.includes('-') && process.stdin.isTTY === true) {
+    process.stderr.write('tfguard: reading a plan from standard input (terraform show -json PLANFILE | tfguard check -); end it with Ctrl-D\n');
+  }
 
   const reports: Report[] = [];
   const secrets = new Set<string>();

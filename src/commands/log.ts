@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { summaryLine } from '../engine/summary.js';
 import { InputError, UsageError } from '../errors.js';
 import { existingDir } from './dir.js';
-import { escapeControlsDeep, jsonText } from '../report/escape.js';
+import { escapeControls, escapeControlsDeep, jsonText } from '../report/escape.js';
 import { makeStyle, wantColor, type Style } from '../report/style.js';
 
 export interface LogOptions {
@@ -70,7 +70,14 @@ export async function printLog(opts: LogOptions): Promise<number> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${path}: no audit log yet (tfguard apply writes it)`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      // A log named with --audit-log must exist (a typo would read as "nothing happened"); the default one is
+      // only written by the first tfguard apply.
+      if (opts.auditLog !== undefined) throw new InputError(`${path}: no such audit log`);
+      if (opts.format === 'json') process.stdout.write('[]\n');
+      else process.stdout.write(`No decisions recorded yet: tfguard apply writes them to ${escapeControls(path)}.\n`);
+      return 0;
+    }
     throw new InputError(`${path}: cannot read (${(error as Error).message})`);
   }
   const records = parseLines(path, text).reverse().slice(0, limit);
