@@ -12,19 +12,21 @@ export default defineRule({
     options: z.strictObject({}),
   },
   check({ plan }) {
-    const hits = new Map<(typeof DESTROY_HOOKS)[number], string[]>();
+    // One finding per hook and per thing the plan shows: two projects of different provider versions differ.
+    const hits = new Map<string, { what: string; evidence: string; addresses: string[] }>();
     for (const c of destroyedChanges(plan)) {
       for (const hook of DESTROY_HOOKS) {
-        if (hook.type !== c.type || !hook.applies(c.before)) continue;
-        hits.set(hook, [...(hits.get(hook) ?? []), c.address]);
+        const evidence = hook.type === c.type ? hook.evidence(c.before) : undefined;
+        if (evidence === undefined) continue;
+        const key = `${hook.type}\n${evidence}`;
+        const hit = hits.get(key) ?? { what: hook.what, evidence, addresses: [] };
+        hit.addresses.push(c.address);
+        hits.set(key, hit);
       }
     }
-    return [...hits].map(([hook, addresses]) => {
-      const setting = hook.attribute === '(always)' ? '' : ` (${hook.attribute} is set)`;
-      return {
-        message: `Destroying ${listShort(addresses, 3)}: ${hook.what}${setting}.`,
-        addresses,
-      };
-    });
+    return [...hits.values()].map(({ what, evidence, addresses }) => ({
+      message: `Destroying ${listShort(addresses, 3)}: ${what} (${evidence}).`,
+      addresses,
+    }));
   },
 });
