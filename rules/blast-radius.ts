@@ -1,29 +1,55 @@
 import { z } from 'zod';
+import { groupAdvice } from '../src/advice/group.js';
 import { GlobPattern } from '../src/engine/glob-schema.js';
 import { nameMatcher } from '../src/engine/glob.js';
-import { destroyedByGroup, instancesByGroup, listShort } from '../src/engine/instances.js';
+import { automaticGroups, declaredGroups, listShort, memberKey, type DeclaredGroup, type InstanceGroup } from '../src/engine/instances.js';
 import { ALL_STATEFUL_TYPES } from '../src/engine/stateful-types.js';
-import { defineRule, type Severity } from '../src/engine/types.js';
-import { shQuote } from '../src/shell.js';
-
-/** At most this many `-target` commands are suggested; the rest are counted. */
-const MAX_SUGGESTIONS = 20;
-
-/** The staged alternative: apply one group member at a time, one `terraform apply -target` per address. */
-function stagedApply(addresses: readonly string[]): string[] {
-  const lines = addresses.slice(0, MAX_SUGGESTIONS).map((a) => `terraform apply -target=${shQuote(a)}`);
-  if (addresses.length > MAX_SUGGESTIONS) lines.push(`… and ${addresses.length - MAX_SUGGESTIONS} more`);
-  return lines;
-}
+import { defineRule, type Hit, type Severity } from '../src/engine/types.js';
+import type { Plan } from '../src/plan/model.js';
 
 const NODE_GLOBS = [
   '*node*', '*control_plane*', '*controlplane*', '*master*', '*worker*', '*etcd*', '*server*',
   '*instance*', '*vm*', '*machine*', '*host*', '*cluster*',
 ];
 
+/** The `.tfguard.json` `groups`, which the config hands to this rule with its options (src/config/resolve.ts). */
+function declaredOf(options: object): DeclaredGroup[] {
+  return (options as { groups?: DeclaredGroup[] }).groups ?? [];
+}
+
+/** Why the group blocks (empty: it only warns). */
+function reasons(plan: Plan, group: InstanceGroup, looksLikeNode: (s: string) => boolean): string[] {
+  if (group.kind === 'declared') return [`it is declared in .tfguard.json with a quorum of ${group.quorum}`];
+  const isStateful = nameMatcher(ALL_STATEFUL_TYPES);
+  const first = group.destroyed[0]!;
+  const out: string[] = [];
+  if (looksLikeNode(first.groupAddress) || looksLikeNode(first.type)) out.push('it looks like a set of nodes');
+  if (isStateful(first.type)) out.push(`${first.type} holds data`);
+  if (plan.configProvisioners.has(first.groupAddress)) out.push('it has provisioners, which may run at destroy time');
+  if (!plan.configKnown) out.push('the plan has no configuration section (trimmed?), so it cannot say whether it has provisioners');
+  return out;
+}
+
+function message(plan: Plan, group: InstanceGroup, gone: number, survivors: string[], why: string[]): string {
+  const n = group.members.size;
+  const size = plan.priorKnown ? `${n}` : `at least ${n}`;
+  const verb = group.destroyed.every((c) => c.action === 'replace') ? 'replaces' : 'destroys or replaces';
+  const what = group.kind === 'declared' ? `members of group ${group.name} (members counted by instance key)` : `instances of ${group.name}`;
+  const order = group.destroyed.some((c) => c.replaceOrder === 'create-first') ? '' : ' at once';
+  const left =
+    survivors.length === 0
+      ? 'none is left standing while this runs'
+      : `only ${survivors.length} survive${survivors.length === 1 ? 's' : ''} (${listShort(survivors, 3)}), ` +
+        `fewer than ${group.kind === 'declared' ? 'its quorum' : 'a majority'} (${group.quorum} of ${size})`;
+  const sizeNote = plan.priorKnown ? '' : ` Group size: at least ${n}, from resource_changes only (the plan has no prior_state).`;
+  return `The plan ${verb} ${gone} of ${size} ${what}${order}: ${left}${why.length > 0 ? `; ${why.join('; ')}.` : '.'}${sizeNote}`;
+}
+
 /**
- * All of a group at once, or so many that a quorum is lost: the etcd rule. A group is every instance of one
- * resource block across count/for_each keys and module instances; its size comes from the prior state (from
+ * All of a group at once, or so many that a quorum is lost: the etcd rule. Groups: every instance of one
+ * resource block (across count/for_each keys and module instances), the instances of a block within one module
+ * instance when module instances each hold several (module per cluster), and the groups declared in
+ * `.tfguard.json`, which take precedence for the instances they cover. Sizes come from the prior state (from
  * resource_changes alone when the plan has none: then the message says "at least").
  */
 export default defineRule({
@@ -35,46 +61,28 @@ export default defineRule({
       nodes: z.array(GlobPattern).default(NODE_GLOBS),
     }),
   },
-  check({ plan, options }) {
+  check({ plan, options, sources }) {
     const looksLikeNode = nameMatcher(options.nodes);
-    const isStateful = nameMatcher(ALL_STATEFUL_TYPES);
-    const existing = instancesByGroup(plan);
-    const hits = [];
-    for (const [group, destroyed] of destroyedByGroup(plan)) {
-      const all = existing.get(group) ?? new Set(destroyed.map((c) => c.address));
-      const n = all.size;
-      const gone = new Set(destroyed.map((c) => c.address));
-      const survivors = [...all].filter((a) => !gone.has(a));
-      const quorum = Math.floor(n / 2) + 1;
-      const everything = n >= 2 && survivors.length === 0;
-      const quorumLost = n >= 3 && survivors.length < quorum;
-      if (!everything && !quorumLost) continue;
-
-      const first = destroyed[0]!;
-      const reasons: string[] = [];
-      if (looksLikeNode(group) || looksLikeNode(first.type)) reasons.push('it looks like a set of nodes');
-      if (isStateful(first.type)) reasons.push(`${first.type} holds data`);
-      if (plan.configProvisioners.has(group)) reasons.push('it has provisioners, which may run at destroy time');
-      if (!plan.configKnown) reasons.push('the plan has no configuration section (trimmed?), so it cannot say whether it has provisioners');
-      const severity: Severity = reasons.length > 0 ? 'block' : 'warn';
-
-      const verb = destroyed.every((c) => c.action === 'replace') ? 'replaces' : 'destroys or replaces';
-      const left = everything
-        ? 'none is left standing while this runs'
-        : `only ${survivors.length} survive${survivors.length === 1 ? 's' : ''} (${listShort(survivors, 3)}), ` +
-          `fewer than a majority (${quorum} of ${plan.priorKnown ? n : `at least ${n}`})`;
-      const order = destroyed.some((c) => c.replaceOrder === 'create-first') ? '' : ' at once';
-      // Without prior_state the group is only what resource_changes lists: a `-target` plan lists fewer.
-      const size = plan.priorKnown ? `${n}` : `at least ${n}`;
-      const sizeNote = plan.priorKnown ? '' : ` Group size: at least ${n}, from resource_changes only (the plan has no prior_state).`;
+    const declared = declaredGroups(plan, declaredOf(options));
+    const covered = new Set(declared.flatMap((g) => [...g.members.values()].flat()));
+    const reported = new Set<string>();
+    const hits: Hit[] = [];
+    const automatic = automaticGroups(plan).filter((g) => !g.destroyed.every((c) => covered.has(c.address)));
+    for (const group of [...declared, ...automatic]) {
+      const memberOf = group.kind === 'declared' ? memberKey : (a: string) => a;
+      const gone = new Set(group.destroyed.map((c) => memberOf(c.address)));
+      const survivors = [...group.members.keys()].filter((m) => !gone.has(m));
+      const fires = group.wholeOnly ? group.members.size >= 2 && survivors.length === 0 : survivors.length < group.quorum;
+      if (!fires || group.destroyed.every((c) => reported.has(c.address))) continue;
+      for (const c of group.destroyed) reported.add(c.address);
+      const why = reasons(plan, group, looksLikeNode);
+      const severity: Severity = why.length > 0 ? 'block' : 'warn';
+      const suggestions = groupAdvice({ plan, sources }, group, memberOf);
       hits.push({
-        message:
-          `The plan ${verb} ${gone.size} of ${size} instances of ${group}${order}: ${left}` +
-          (reasons.length > 0 ? `; ${reasons.join('; ')}.` : '.') +
-          sizeNote,
-        addresses: destroyed.map((c) => c.address),
+        message: message(plan, group, gone.size, survivors, why),
+        addresses: group.destroyed.map((c) => c.address),
         severity,
-        suggestions: stagedApply(destroyed.map((c) => c.address)),
+        ...(suggestions.length > 0 ? { suggestions } : {}),
       });
     }
     return hits;

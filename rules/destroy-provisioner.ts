@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeAlternatives } from '../src/advice/alternatives.js';
 import { destructiveMatches } from '../src/engine/destructive-commands.js';
 import { renderCommand } from '../src/engine/render-command.js';
 import { defineRule, type Hit, type RenderedProvisioner } from '../src/engine/types.js';
@@ -85,6 +86,7 @@ export default defineRule({
       if (provisioners.length === 0) continue;
       const commands = provisioners.map((p) => render(p, change, sources, where.file, where.line));
       const via = block ? 'its' : 'the removed block\'s';
+      const suggestions = safeAlternatives({ plan, sources: state }, [change]);
       const kinds = [...new Set(provisioners.map((p) => p.type))].join('/');
       hits.push({
         message:
@@ -93,6 +95,7 @@ export default defineRule({
         addresses: [change.address],
         location: { file: where.file, line: where.line },
         commands,
+        ...(suggestions.length > 0 ? { suggestions } : {}),
       });
     }
     if (unverified.length > 0) {

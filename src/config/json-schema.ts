@@ -92,6 +92,20 @@ export function configJsonSchema(rules: readonly Rule[] = RULES): JsonObject {
   // zod trims the reason before checking its length: a blank reason is refused there too.
   if (reason) reason.pattern = '\\S';
   describe(child(waiver, 'expires'), 'Expiry date, YYYY-MM-DD: the waiver is valid through that day (UTC), and waives nothing after it.');
+  describe(
+    child(schema, 'properties', 'groups'),
+    'Declared groups for blast-radius: sets of instances that must not all go at once, across blocks (a Talos config apply and its reset helper per node; vm1 and vm2). A group\'s instances are judged in it, not in the groups tfguard finds by itself.',
+  );
+  const group = child(schema, 'properties', 'groups', 'items', 'properties');
+  describe(child(group, 'name'), 'The group\'s name, shown in findings; unique.');
+  describe(
+    child(group, 'members'),
+    'Address globs of the group\'s instances. A member is counted by instance key (module keys included): talos_x.cp["a"] and null_resource.reset["a"] are one member "a"; an instance without any key is a member by itself.',
+  );
+  describe(
+    child(group, 'quorum'),
+    'How many members must stay standing; blast-radius fires when fewer would. Default: a majority (floor(n/2)+1) of 3 or more members, 1 of 2.',
+  );
   describe(child(schema, 'properties', 'audit'), 'Audit log of `tfguard apply`.');
   describe(
     child(schema, 'properties', 'audit', 'properties', 'log'),

@@ -13,6 +13,7 @@ export function resolveConfig(raw: unknown, rules: readonly Rule[], source = '.t
     rules: new Map(),
     protect: data.protect ?? [],
     waivers: data.waivers ?? [],
+    groups: (data.groups ?? []).map((g) => ({ name: g.name, members: g.members, ...(g.quorum !== undefined ? { quorum: g.quorum } : {}) })),
     ...(data.audit ? { auditLog: data.audit.log } : {}),
     ...(data.limits?.tf_file_mb !== undefined ? { tfFileMb: data.limits.tf_file_mb } : {}),
   };
@@ -28,6 +29,9 @@ export function resolveConfig(raw: unknown, rules: readonly Rule[], source = '.t
       options: rule.meta.options.parse(options),
     });
   }
+  // Rules see their options, not the config: blast-radius gets the declared groups with its own.
+  const blast = config.rules.get('blast-radius');
+  if (blast && config.groups.length > 0) blast.options = { ...blast.options, groups: config.groups };
   return config;
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { GlobPattern } from '../engine/glob-schema.js';
+import type { DeclaredGroup } from '../engine/instances.js';
 import type { Rule } from '../engine/types.js';
 
 export const SeveritySetting = z.enum(['block', 'warn', 'off']);
@@ -17,6 +18,13 @@ export function waiverSchema(ruleIds: readonly [string, ...string[]]) {
   });
 }
 
+/** A declared group: a name, member globs (matched like `protect`) and how many members must stay standing. */
+export const GroupSchema = z.strictObject({
+  name: z.string().trim().min(1, 'name the group (it is shown in findings)'),
+  members: z.array(GlobPattern).min(1, 'list the address globs of the group\'s members'),
+  quorum: z.number().int().min(1).optional(),
+});
+
 export function configSchema(rules: readonly Rule[]) {
   const ruleEntries: Record<string, z.ZodType> = {};
   for (const rule of rules) {
@@ -29,6 +37,16 @@ export function configSchema(rules: readonly Rule[]) {
     rules: z.strictObject(ruleEntries).optional(),
     protect: z.array(GlobPattern).optional(),
     waivers: z.array(waiverSchema(ids)).optional(),
+    groups: z
+      .array(GroupSchema)
+      .superRefine((groups, ctx) => {
+        const seen = new Set<string>();
+        for (const [i, g] of groups.entries()) {
+          if (seen.has(g.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `a second group named ${JSON.stringify(g.name)}` });
+          seen.add(g.name);
+        }
+      })
+      .optional(),
     audit: z.strictObject({ log: z.string().min(1) }).optional(),
     limits: z
       .strictObject({
@@ -51,6 +69,8 @@ export interface Config {
   rules: Map<string, { severity?: z.infer<typeof SeveritySetting>; options: Record<string, unknown> }>;
   protect: string[];
   waivers: Waiver[];
+  /** `groups`: declared node sets with a quorum; blast-radius judges them (it gets them with its options). */
+  groups: DeclaredGroup[];
   /** `audit.log`: where `tfguard apply` appends its audit log, relative to the root module. */
   auditLog?: string;
   /** `limits.tf_file_mb`: the largest `.tf` file given to the HCL parser (src/hcl/limits.ts). */

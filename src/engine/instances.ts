@@ -1,9 +1,11 @@
 /**
- * Which instances exist before the plan and which the plan destroys. The prior state is the source of truth
- * for what exists (a plan made with `-target` lists fewer changes than there are instances); changes whose
- * object exists before the plan fill in for plans that carry no prior_state.
+ * Which instances exist before the plan and which the plan destroys, and the groups blast-radius judges. The
+ * prior state is the source of truth for what exists (a plan made with `-target` lists fewer changes than there
+ * are instances); changes whose object exists before the plan fill in for plans that carry no prior_state.
  */
+import { formatKey, groupAddress, parseAddress } from '../plan/address.js';
 import { isDestructive, type Plan, type ResourceChange } from '../plan/model.js';
+import { addressMatcher } from './glob.js';
 
 /** Changes that destroy a current object (deposed leftovers of a failed replacement are not counted). */
 export function destroyedChanges(plan: Plan): ResourceChange[] {
@@ -14,17 +16,21 @@ function existedBefore(change: ResourceChange): boolean {
   return change.mode === 'managed' && !change.deposed && change.action !== 'create' && change.before !== null;
 }
 
-/** Every managed instance that exists before the plan, grouped by resource group address. */
-export function instancesByGroup(plan: Plan): Map<string, Set<string>> {
+/** Every managed instance that exists before the plan, grouped by `keyOf` (default: resource group address). */
+export function instancesByGroup(
+  plan: Plan,
+  keyOf: (i: { groupAddress: string; resourceAddress: string }) => string = (i) => i.groupAddress,
+): Map<string, Set<string>> {
   const groups = new Map<string, Set<string>>();
-  const add = (group: string, address: string): void => {
-    let set = groups.get(group);
-    if (!set) groups.set(group, (set = new Set()));
-    set.add(address);
+  const add = (i: { groupAddress: string; resourceAddress: string; address: string }): void => {
+    const key = keyOf(i);
+    let set = groups.get(key);
+    if (!set) groups.set(key, (set = new Set()));
+    set.add(i.address);
   };
-  for (const p of plan.prior) add(p.groupAddress, p.address);
+  for (const p of plan.prior) add(p);
   for (const c of plan.changes) {
-    if (existedBefore(c) || (isDestructive(c) && !c.deposed)) add(c.groupAddress, c.address);
+    if (existedBefore(c) || (isDestructive(c) && !c.deposed)) add(c);
   }
   return groups;
 }
@@ -51,4 +57,103 @@ export function destroyedByGroup(plan: Plan): Map<string, ResourceChange[]> {
 export function listShort(items: readonly string[], max = 5): string {
   if (items.length <= max) return items.join(', ');
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+/** A set of instances declared in `.tfguard.json` `groups`: member globs, and how many members must stand. */
+export interface DeclaredGroup {
+  name: string;
+  members: string[];
+  quorum?: number | undefined;
+}
+
+/**
+ * A set of instances that must not all go at once. Its members are what is counted: one instance each in the
+ * groups tfguard finds by itself, an instance key in a declared group (every instance with that key, in any of
+ * its blocks: the node's config apply and its reset helper are one member).
+ */
+export interface InstanceGroup {
+  /** A group address (`module.node.terraform_data.reset`), a resource address within one module instance (`module.cluster["c2"].terraform_data.cp`) or a declared group's name. */
+  name: string;
+  kind: 'block' | 'module-instance' | 'declared';
+  /** Member key → the member's instance addresses, for every member that exists before the plan. */
+  members: Map<string, string[]>;
+  /** Changes that destroy the group's instances, in plan order. */
+  destroyed: ResourceChange[];
+  /** Declared quorum; else a majority of 3 or more, one of two (`defaultQuorum`). */
+  quorum: number;
+  /** Judge only "every member destroyed" (a block across module instances that each hold a group of their own). */
+  wholeOnly?: boolean;
+}
+
+/** A majority (`floor(n/2)+1`) of 3 or more, one of 2 (not both at once), nothing of 1. */
+export function defaultQuorum(n: number): number {
+  return n >= 3 ? Math.floor(n / 2) + 1 : n === 2 ? 1 : 0;
+}
+
+/**
+ * The member an instance is in a declared group: its instance keys, module keys included (`["a"]` for both
+ * `talos_x.cp["a"]` and `null_resource.reset["a"]`, and for `module.node["a"].x`; `["c2"]["1"]` for
+ * `module.cluster["c2"].cp["1"]`); an instance without any key is a member by itself (`aws_instance.vm1`).
+ */
+export function memberKey(address: string): string {
+  const parsed = parseAddress(address);
+  if (!parsed) return address;
+  const keys = [...parsed.modules.map((m) => m.key), parsed.key].filter((k) => k !== undefined);
+  return keys.length > 0 ? keys.map(formatKey).join('') : address;
+}
+
+const singletons = (addresses: Iterable<string>): Map<string, string[]> => new Map([...addresses].map((a) => [a, [a]]));
+
+/**
+ * The groups tfguard finds by itself, for each block the plan destroys instances of: all its instances, across
+ * count/for_each keys and module instances (`module.node["a"].x` and `module.node["b"].x`: module per node).
+ * When its module instances each hold several (module per cluster: `module.cluster["c2"]` has 3 control
+ * planes), each module instance's instances are a group of their own, and across them only the loss of every
+ * instance counts: the clusters do not share a quorum.
+ */
+export function automaticGroups(plan: Plan): InstanceGroup[] {
+  const byBlock = instancesByGroup(plan);
+  // Within each block, its instances by module instance (resource address).
+  const perModuleOf = new Map<string, Map<string, Set<string>>>();
+  for (const [r, set] of instancesByGroup(plan, (i) => i.resourceAddress)) {
+    const block = groupAddress(r);
+    perModuleOf.set(block, (perModuleOf.get(block) ?? new Map()).set(r, set));
+  }
+  const groups: InstanceGroup[] = [];
+  for (const [block, destroyed] of destroyedByGroup(plan)) {
+    const all = byBlock.get(block) ?? new Set(destroyed.map((c) => c.address));
+    const perModule = perModuleOf.get(block) ?? new Map<string, Set<string>>();
+    const split = perModule.size > 1 && [...perModule.values()].some((s) => s.size >= 2);
+    if (split) {
+      for (const [r, set] of perModule) {
+        const inIt = destroyed.filter((c) => c.resourceAddress === r);
+        if (inIt.length > 0) groups.push({ name: r, kind: 'module-instance', members: singletons(set), destroyed: inIt, quorum: defaultQuorum(set.size) });
+      }
+    }
+    groups.push({ name: block, kind: 'block', members: singletons(all), destroyed, quorum: defaultQuorum(all.size), ...(split ? { wholeOnly: true } : {}) });
+  }
+  return groups;
+}
+
+/** The declared groups whose members the plan destroys: members counted by instance key (`memberKey`). */
+export function declaredGroups(plan: Plan, declared: readonly DeclaredGroup[]): InstanceGroup[] {
+  if (declared.length === 0) return [];
+  const existing = [...instancesByGroup(plan).values()].flatMap((s) => [...s]);
+  const destroyed = [...destroyedByGroup(plan).values()].flat();
+  const groups: InstanceGroup[] = [];
+  for (const d of declared) {
+    const match = addressMatcher(d.members);
+    const gone = destroyed.filter((c) => match(c.address));
+    if (gone.length === 0) continue;
+    const members = new Map<string, string[]>();
+    for (const a of [...existing, ...gone.map((c) => c.address)]) {
+      if (!match(a)) continue;
+      const key = memberKey(a);
+      const list = members.get(key) ?? [];
+      if (!list.includes(a)) list.push(a);
+      members.set(key, list);
+    }
+    groups.push({ name: d.name, kind: 'declared', members, destroyed: gone, quorum: d.quorum ?? defaultQuorum(members.size) });
+  }
+  return groups;
 }

@@ -1,7 +1,26 @@
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check, findingsOf, fixturePlan, makePlan } from '../helpers/plan.js';
+import { RULES } from '../../rules/index.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { runRules } from '../../src/engine/run.js';
+import type { SourcesState } from '../../src/engine/types.js';
+import { loadSources } from '../../src/hcl/load.js';
+import { planFromJson } from '../../src/plan/load.js';
+import type { Plan } from '../../src/plan/model.js';
+import { writeTree } from '../helpers/files.js';
+import { check, findingsOf, FIXTURES, fixturePlan, makePlan, planJson } from '../helpers/plan.js';
 import { jqDel, trimmedFixture } from '../helpers/trim.js';
+
+async function loaded(name: string): Promise<SourcesState> {
+  return { status: 'loaded', sources: await loadSources(join(FIXTURES, name, 'src')) };
+}
+
+/** The rules with the sources read, as `check --dir` runs them. */
+function withSources(plan: Plan, sources: SourcesState, config: unknown = {}) {
+  return runRules({ plan, config: resolveConfig(config, RULES), rules: RULES, today: '2026-11-21', sources });
+}
 
 const cp = (k: string) => `null_resource.cp_reset["${k}"]`;
 const replace = (address: string) => ({ address, actions: ['delete', 'create'] });
@@ -77,34 +96,130 @@ describe('blast-radius', () => {
     expect(f?.message).toMatch(/2 of 3/);
   });
 
-  describe('suggestions: the staged alternative', () => {
-    it('lists one -target apply per destroyed instance of the incident, and nothing else', () => {
-      const [f] = findingsOf(check(fixturePlan('incident')), 'blast-radius');
-      expect(f?.suggestions).toEqual([
-        `terraform apply -target='terraform_data.cp_reset_on_destroy["fresh"]'`,
-        `terraform apply -target='terraform_data.cp_reset_on_destroy["powder"]'`,
-        `terraform apply -target='terraform_data.cp_reset_on_destroy["storm"]'`,
+  describe('advice', () => {
+    /** A real shell turns a suggested line back into its arguments. */
+    const argv = (line: string): string[] =>
+      execFileSync('sh', ['-c', `set -- ${line}; printf '%s\\0' "$@"`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+    const nodes = (n: number) => Array.from({ length: n }, (_, i) => `aws_instance.node["n${i}"]`);
+
+    it('the incident: staging does not help (each destroy resets its node), so no -target command, and never plain terraform', async () => {
+      const [f] = findingsOf(withSources(fixturePlan('incident'), await loaded('incident')), 'blast-radius');
+      const lines = f?.suggestions ?? [];
+      expect(lines[0]).toBe(
+        '# Staging does not help: tfguard apply -target=… one at a time still destroys each of them, and each destroy runs ' +
+          'its destroy-time local-exec provisioner (main.tf:49): all 3 still go, one after another.',
+      );
+      expect(lines.filter((l) => !l.startsWith('#')).some((l) => /^(terraform|tfguard) |-target/.test(l))).toBe(false);
+      expect(lines.join('\n')).not.toMatch(/terraform apply/);
+    });
+
+    it('the incident: keep them from being replaced, exact HCL for the block at main.tf:38, and the one-lifecycle-block note', async () => {
+      const [f] = findingsOf(withSources(fixturePlan('incident'), await loaded('incident')), 'blast-radius');
+      const text = (f?.suggestions ?? []).join('\n');
+      expect(text).toContain(
+        '# Keep them from being replaced: Terraform replaces them because triggers_replace changed, which their own block sets. ' +
+          'Add to resource "terraform_data" "cp_reset_on_destroy" (main.tf:38):\nlifecycle {\n  ignore_changes = [triggers_replace]\n}\n' +
+          '# (A resource block has only one lifecycle block: if it has one, add triggers_replace to its ignore_changes instead.)',
+      );
+    });
+
+    it('the incident: forgetting needs the block gone, so for a replacement it is two steps, with the caveat for anything but a helper', async () => {
+      const [f] = findingsOf(withSources(fixturePlan('incident'), await loaded('incident')), 'blast-radius');
+      const text = (f?.suggestions ?? []).join('\n');
+      expect(text).toContain(
+        '1. Delete resource "terraform_data" "cp_reset_on_destroy" (main.tf:38) and add to the root module:\n' +
+          'removed {\n  from = terraform_data.cp_reset_on_destroy\n  lifecycle {\n    destroy = false\n  }\n}\n' +
+          '# tfguard apply: Terraform forgets all 3 instances of terraform_data.cp_reset_on_destroy and runs nothing. 2. Put the resource block back',
+      );
+      expect(text).toContain('anything else would then exist twice: import it instead of creating it.');
+    });
+
+    it('a provider destroy hook (talos reset) gets the same: staging does not help, and ignore_changes for the attribute its block sets', () => {
+      const all = ['a', 'b', 'c'].map((k) => `talos_machine_configuration_apply.cp["${k}"]`);
+      const json = planJson({
+        changes: all.map((address) => ({ ...replace(address), before: { node: '10.0.0.1', on_destroy: { reset: true } }, replace_paths: [['node']], action_reason: 'replace_because_cannot_update' })),
+        prior: all,
+      });
+      (json.configuration as any).root_module.resources.push({ address: 'talos_machine_configuration_apply.cp', mode: 'managed', type: 'talos_machine_configuration_apply', name: 'cp', expressions: { node: { references: ['each.key'] } } });
+      const [f] = findingsOf(check(planFromJson('inline.json', json)), 'blast-radius');
+      const lines = f?.suggestions ?? [];
+      expect(lines[0]).toMatch(/^# Staging does not help: .*each destroy runs what the provider does: the talos provider resets the node/);
+      expect(lines).toContain('  ignore_changes = [node]');
+      expect(lines.some((l) => l.startsWith('tfguard apply'))).toBe(false);
+    });
+
+    it('no ignore_changes when the forcing attribute is not set in its own block (it comes from elsewhere)', () => {
+      const all = ['a', 'b'].map((k) => `talos_machine_configuration_apply.cp["${k}"]`);
+      const plan = makePlan({
+        changes: all.map((address) => ({ ...replace(address), before: { on_destroy: { reset: true } }, replace_paths: [['node']], action_reason: 'replace_because_cannot_update' })),
+        prior: all,
+      });
+      const lines = findingsOf(check(plan), 'blast-radius')[0]?.suggestions ?? [];
+      expect(lines[0]).toMatch(/^# Staging does not help/);
+      expect(lines.join('\n')).not.toContain('ignore_changes =');
+      expect(lines.join('\n')).toContain('removed {');
+    });
+
+    it('a block that already has a lifecycle block: add the attribute to it, merged with what it ignores', async () => {
+      const dir = await writeTree(join(tmpdir(), `tfguard-br-${process.pid}`), {
+        'main.tf': 'resource "terraform_data" "reset" {\n  for_each = toset(["a", "b"])\n  triggers_replace = { n = each.key }\n  lifecycle {\n    ignore_changes = [input]\n  }\n  provisioner "local-exec" {\n    when    = destroy\n    command = "wipe"\n  }\n}\n',
+      });
+      const all = ['a', 'b'].map((k) => `terraform_data.reset["${k}"]`);
+      const json = planJson({ changes: all.map((a) => ({ ...replace(a), replace_paths: [['triggers_replace']], action_reason: 'replace_because_cannot_update' })), prior: all, provisioners: ['terraform_data.reset'] });
+      (json.configuration as any).root_module.resources[0].expressions = { triggers_replace: {} };
+      const [f] = findingsOf(withSources(planFromJson('inline.json', json), { status: 'loaded', sources: await loadSources(dir) }), 'blast-radius');
+      expect(f?.suggestions).toContain('ignore_changes = [input, triggers_replace]');
+      expect(f?.suggestions?.join('\n')).toContain('resource "terraform_data" "reset" (main.tf:1) already has a lifecycle block: in it, set');
+      expect(f?.suggestions).not.toContain('lifecycle {');
+    });
+
+    it('no destroy-time effects: one tfguard apply -target stage per batch of at most n - quorum (5 nodes: 2 at a time, 3 stand)', () => {
+      const five = nodes(5);
+      const [f] = findingsOf(check(makePlan({ changes: five.map(replace), prior: five })), 'blast-radius');
+      const lines = f?.suggestions ?? [];
+      expect(lines[0]).toBe('# One stage at a time, at most 2 of 5 down in each, so 3 stand (tfguard reviews each stage):');
+      expect(lines.slice(1).map(argv)).toEqual([
+        ['tfguard', 'apply', `-target=${five[0]}`, `-target=${five[1]}`],
+        ['tfguard', 'apply', `-target=${five[2]}`, `-target=${five[3]}`],
+        ['tfguard', 'apply', `-target=${five[4]}`],
       ]);
+    });
+
+    it('a quorum lost (2 of 3): one at a time; a pair (2 of 2): one at a time', () => {
+      const three = nodes(3);
+      const lost = findingsOf(check(makePlan({ changes: three.slice(0, 2).map(replace), prior: three })), 'blast-radius')[0];
+      expect(lost?.suggestions?.slice(1).map(argv)).toEqual([['tfguard', 'apply', `-target=${three[0]}`], ['tfguard', 'apply', `-target=${three[1]}`]]);
+      const two = nodes(2);
+      const pair = findingsOf(check(makePlan({ changes: two.map(replace), prior: two })), 'blast-radius')[0];
+      expect(pair?.suggestions?.slice(1).map(argv)).toEqual(two.map((a) => ['tfguard', 'apply', `-target=${a}`]));
     });
 
     it('quotes an address with a single quote in its key for POSIX shells', () => {
       const all = [`aws_instance.web["o'brien"]`, `aws_instance.web["it's a $HOME \\"x\\""]`];
       const [f] = findingsOf(check(makePlan({ changes: all.map(replace), prior: all })), 'blast-radius');
-      expect(f?.suggestions?.[0]).toBe(`terraform apply -target='aws_instance.web["o'\\''brien"]'`);
-      // A real shell turns each line back into exactly -target=<address>.
-      for (const [i, line] of (f?.suggestions ?? []).entries()) {
-        const args = execFileSync('sh', ['-c', `set -- ${line}; printf '%s' "$3"`], { encoding: 'utf8' });
-        expect(args).toBe(`-target=${all[i]}`);
-      }
+      expect(f?.suggestions?.[1]).toBe(`tfguard apply -target='aws_instance.web["o'\\''brien"]'`);
+      expect(f?.suggestions?.slice(1).map(argv)).toEqual(all.map((a) => ['tfguard', 'apply', `-target=${a}`]));
     });
 
-    it('caps the list at 20 commands and counts the rest', () => {
-      const all = Array.from({ length: 30 }, (_, i) => `aws_instance.node[${i}]`);
-      const [f] = findingsOf(check(makePlan({ changes: all.map(replace), prior: all })), 'blast-radius');
+    it('caps the stages at 20 and counts the rest', () => {
+      const all = nodes(30);
+      const config = { groups: [{ name: 'web', members: ['aws_instance.node'], quorum: 29 }] };
+      const [f] = findingsOf(check(makePlan({ changes: all.map(replace), prior: all }), config), 'blast-radius');
       expect(f?.addresses).toHaveLength(30);
-      expect(f?.suggestions).toHaveLength(21);
-      expect(f?.suggestions?.slice(0, 20)).toEqual(all.slice(0, 20).map((a) => `terraform apply -target='${a}'`));
-      expect(f?.suggestions?.[20]).toBe('… and 10 more');
+      expect(f?.suggestions).toHaveLength(22);
+      expect(f?.suggestions?.[21]).toBe('# … and 10 more stages');
+    });
+
+    it('helper types (random_*, time_*, terraform_data and null_resource without provisioners) get no staging advice', () => {
+      for (const type of ['random_id', 'time_sleep', 'terraform_data', 'null_resource']) {
+        const all = [`${type}.x[0]`, `${type}.x[1]`];
+        const found = findingsOf(check(makePlan({ changes: all.map(replace), prior: all })), 'blast-radius');
+        expect(found, type).toHaveLength(1);
+        expect(found[0]?.suggestions, type).toBeUndefined();
+      }
+      const all = ['null_resource.x[0]', 'null_resource.x[1]'];
+      const provisioned = findingsOf(check(makePlan({ changes: all.map(replace), prior: all, provisioners: ['null_resource.x'] })), 'blast-radius')[0];
+      expect(provisioned?.suggestions?.[0]).toMatch(/^# Staging may not help: .*the sources were not read/);
     });
 
     it('has no suggestions when the rule stays quiet', () => {

@@ -1,0 +1,58 @@
+/**
+ * What destroying an instance does besides removing the object: a destroy-time provisioner in its block (or in
+ * the `removed` block that destroys it), read from the sources; a provider that does destructive work of its own
+ * on destroy (src/engine/destroy-hooks.ts); or, without the sources, a provisioner that cannot be ruled out.
+ * Advice depends on it: applying such instances one at a time still runs each one's destroy. Pure.
+ */
+import { DESTROY_HOOKS, type DestroyHook } from '../engine/destroy-hooks.js';
+import type { SourcesState } from '../engine/types.js';
+import { blockFor, removedFor } from '../hcl/lookup.js';
+import { blockRemoved, mayHaveProvisioners, type Plan, type ResourceChange } from '../plan/model.js';
+
+export interface DestroyEffects {
+  /** Destroy-time provisioners that run: their type and where they are declared. */
+  provisioners: { type: string; file: string; line: number }[];
+  /** Providers that do destructive work of their own when it is destroyed, with what the plan shows. */
+  hooks: { hook: DestroyHook; evidence: string }[];
+  /** Why a destroy-time provisioner cannot be ruled out, when it cannot. */
+  unknown?: string;
+}
+
+export function destroyEffects(plan: Plan, sources: SourcesState, change: ResourceChange): DestroyEffects {
+  const hooks = DESTROY_HOOKS.flatMap((hook) => {
+    const evidence = hook.type === change.type ? hook.evidence(change.before) : undefined;
+    return evidence === undefined ? [] : [{ hook, evidence }];
+  });
+  if (sources.status !== 'loaded') {
+    // The commands read the sources whenever a destroyed instance may have a provisioner; fail safe all the same.
+    const why = sources.status === 'missing' ? `the sources could not be read (${sources.reason})` : 'the sources were not read';
+    const unknown = mayHaveProvisioners(plan, change) ? why : undefined;
+    return { provisioners: [], hooks, ...(unknown ? { unknown } : {}) };
+  }
+  const block = blockFor(sources.sources, change.address);
+  const removed = block ? undefined : removedFor(sources.sources, change.address);
+  const where = block ?? (removed?.destroy ? removed : undefined);
+  const provisioners = (where?.provisioners ?? [])
+    .filter((p) => p.when === 'destroy')
+    .map((p) => ({ type: p.type, file: where!.file, line: p.line ?? where!.line }));
+  // No block: the wrong folder, unless the plan says the block left the configuration (as destroy-provisioner).
+  const undeclared = !block && !removed && (plan.configKnown ? plan.configProvisioners.has(change.groupAddress) : !blockRemoved(change));
+  return { provisioners, hooks, ...(undeclared ? { unknown: 'the sources do not declare it' } : {}) };
+}
+
+/** Whether destroying it runs anything, or may. */
+export function hasEffects(e: DestroyEffects): boolean {
+  return e.provisioners.length > 0 || e.hooks.length > 0 || e.unknown !== undefined;
+}
+
+/** `its destroy-time local-exec provisioner (main.tf:49)`, `the talos provider resets the node ...`. */
+export function describeEffects(e: DestroyEffects): string {
+  const parts = [
+    ...[...new Map(e.provisioners.map((p) => [`${p.type} ${p.file}:${p.line}`, p])).values()].map(
+      (p) => `its destroy-time ${p.type} provisioner (${p.file}:${p.line})`,
+    ),
+    ...e.hooks.map((h) => `what the provider does: ${h.hook.what} (${h.evidence})`),
+  ];
+  if (e.unknown !== undefined) parts.push(`perhaps a destroy-time provisioner: tfguard cannot tell, ${e.unknown}`);
+  return parts.join(', and ');
+}
