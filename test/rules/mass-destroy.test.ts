@@ -37,6 +37,14 @@ describe('mass-destroy', () => {
     expect(findingsOf(check(plan, { rules: { 'mass-destroy': { minDestroyed: 2 } } }), 'mass-destroy')).toHaveLength(1);
   });
 
+  it('a real plan destroying two of four instances (a block removed, a replacement) is no mass destroy', () => {
+    const plan = fixturePlan('two-of-four-destroyed');
+    expect(plan.prior).toHaveLength(4);
+    expect(findingsOf(check(plan), 'mass-destroy')).toEqual([]);
+    const [f] = findingsOf(check(plan, { rules: { 'mass-destroy': { minDestroyed: 2 } } }), 'mass-destroy');
+    expect(f?.addresses).toEqual(['terraform_data.log_shipper', 'terraform_data.pipeline_settings']);
+  });
+
   it('takes max, fraction, minInstances and minDestroyed from the config', () => {
     const prior = many(100);
     const plan = makePlan({ changes: prior.slice(0, 12).map(del), prior });
