@@ -6,6 +6,7 @@ import destroyProvisioner from './destroy-provisioner.js';
 import foundationDestroy from './foundation-destroy.js';
 import massDestroy from './mass-destroy.js';
 import planIncomplete from './plan-incomplete.js';
+import probableRename from './probable-rename.js';
 import protectedResource from './protected-resource.js';
 import providerDestroyHook from './provider-destroy-hook.js';
 import resetOnDestroyReplaced from './reset-on-destroy-replaced.js';
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   foundationDestroy,
   massDestroy,
   planIncomplete,
+  probableRename,
   protectedResource,
   providerDestroyHook,
   resetOnDestroyReplaced,

@@ -1,0 +1,102 @@
+/**
+ * Deletes and creates that are one object under a new address: a count → for_each switch, a renamed block, a
+ * module renamed or moved, refactored without `moved` blocks. A delete and a create pair when they are of the
+ * same type and provider and every value the create knows equals the deleted object's, with at least one
+ * meaningful value among those the configuration sets (so two empty `terraform_data` never pair). Pairs are
+ * taken only as a unique best match both ways (same instance key and name rank higher); what stays tied is
+ * listed as ambiguous, never guessed. A replacement (one address) is never a rename.
+ */
+import { parseAddress, type ParsedAddress } from '../plan/address.js';
+import type { Plan, ResourceChange } from '../plan/model.js';
+import { agreeingAttributes } from './same-values.js';
+
+export interface RenamePair {
+  from: ResourceChange;
+  to: ResourceChange;
+}
+
+export interface Renames {
+  pairs: RenamePair[];
+  /** Deletes and creates that match each other's values, but not one to one. */
+  ambiguous: { deleted: string[]; created: string[] }[];
+}
+
+const parsed = new Map<string, ParsedAddress | undefined>();
+function keyOf(address: string): string | number | undefined {
+  if (!parsed.has(address)) parsed.set(address, parseAddress(address));
+  return parsed.get(address)?.key;
+}
+
+/** How alike two addresses are beyond their values: the same instance key, the same name. */
+function score(from: ResourceChange, to: ResourceChange): number {
+  const key = keyOf(from.address);
+  return (key !== undefined && key === keyOf(to.address) ? 2 : 0) + (from.name === to.name ? 1 : 0);
+}
+
+function matches(plan: Plan, from: ResourceChange, to: ResourceChange): boolean {
+  if (from.type !== to.type || (from.providerName ?? '') !== (to.providerName ?? '')) return false;
+  const agreeing = agreeingAttributes(from.before, to.after, to.afterUnknown);
+  if (!agreeing) return false;
+  // Only values the configuration sets say which object this is; without a configuration, any agreeing value.
+  const configured = plan.configKnown ? Object.keys(plan.configExpressions.get(to.groupAddress) ?? {}) : undefined;
+  return agreeing.some((a) => configured === undefined || configured.includes(a));
+}
+
+/** The candidates among `others` that rank best for `change`, by score. */
+function best(change: ResourceChange, others: readonly ResourceChange[], scoreOf: (a: ResourceChange, b: ResourceChange) => number): ResourceChange[] {
+  const top = Math.max(...others.map((o) => scoreOf(change, o)));
+  return others.filter((o) => scoreOf(change, o) === top);
+}
+
+export function findRenames(plan: Plan): Renames {
+  const live = plan.changes.filter((c) => c.mode === 'managed' && !c.deposed);
+  const deletes = live.filter((c) => c.action === 'delete');
+  const creates = live.filter((c) => c.action === 'create' && !c.importing);
+  const edges = new Map<ResourceChange, ResourceChange[]>();
+  for (const d of deletes) edges.set(d, creates.filter((c) => matches(plan, d, c)));
+  const backOf = (c: ResourceChange, from: readonly ResourceChange[]) => from.filter((d) => edges.get(d)!.includes(c));
+
+  const pairs: RenamePair[] = [];
+  let open = deletes.filter((d) => edges.get(d)!.length > 0);
+  const taken = new Set<ResourceChange>();
+  // A pair found frees the others of its two sides: look again until nothing changes.
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const d of [...open]) {
+      const forward = edges.get(d)!.filter((c) => !taken.has(c));
+      if (forward.length === 0) continue;
+      const [to, ...tied] = best(d, forward, score);
+      if (tied.length > 0) continue;
+      const [back, ...tiedBack] = best(to!, backOf(to!, open), (c, x) => score(x, c));
+      if (tiedBack.length > 0 || back !== d) continue;
+      pairs.push({ from: d, to: to! });
+      taken.add(to!);
+      open = open.filter((x) => x !== d);
+      progress = true;
+    }
+  }
+  return { pairs: pairs.sort((a, b) => a.from.address.localeCompare(b.from.address)), ambiguous: components(open, edges, taken) };
+}
+
+/** The remaining deletes and creates that match, as connected groups. */
+function components(open: readonly ResourceChange[], edges: Map<ResourceChange, ResourceChange[]>, taken: ReadonlySet<ResourceChange>) {
+  const groups: { deleted: string[]; created: string[] }[] = [];
+  const seen = new Set<ResourceChange>();
+  for (const start of open) {
+    if (seen.has(start) || edges.get(start)!.every((c) => taken.has(c))) continue;
+    const deleted = new Set<ResourceChange>([start]);
+    const created = new Set<ResourceChange>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of open) {
+        const linked = edges.get(d)!.filter((c) => !taken.has(c));
+        if (!deleted.has(d) && !linked.some((c) => created.has(c))) continue;
+        for (const c of linked) if (!created.has(c)) (created.add(c), (grew = true));
+        if (!deleted.has(d)) (deleted.add(d), (grew = true));
+      }
+    }
+    for (const d of deleted) seen.add(d);
+    groups.push({ deleted: [...deleted].map((d) => d.address).sort(), created: [...created].map((c) => c.address).sort() });
+  }
+  return groups;
+}
