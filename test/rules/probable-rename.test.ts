@@ -3,7 +3,8 @@
  * for_each, a renamed block, a renamed module), and each generated snippet proven by a real terraform re-plan:
  * written into the fixture's configuration, the delete/create pairs it names become moves.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
 import { defaultConfig } from '../../src/config/resolve.js';
@@ -13,7 +14,7 @@ import { parseAddress } from '../../src/plan/address.js';
 import { hasTerraform, NO_TERRAFORM } from '../helpers/env.js';
 import { check, findingsOf, fixturePlan, makePlan, planJson as inlinePlanJson, type ChangeSpec } from '../helpers/plan.js';
 import { destroyedAddresses, fixtureWorkspace, movedOrForgotten, planJson } from '../helpers/replan.js';
-import { scratchDir } from '../helpers/workspace.js';
+import { freshDir, scratchDir, terraform } from '../helpers/workspace.js';
 
 afterAll(() => {
   if (hasTerraform) rmSync(scratchDir(), { recursive: true, force: true });
@@ -114,9 +115,29 @@ describe('probable-rename: pairing', () => {
   });
 });
 
+/** A workspace with `files` applied (creates only), then `next` written over them and initialized: only planned. */
+function workspace(files: Record<string, string>, next: Record<string, string>): string {
+  const dir = freshDir('rename');
+  const write = (set: Record<string, string>) => {
+    for (const [file, text] of Object.entries(set)) {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+  };
+  write(files);
+  terraform(dir, ['init', '-input=false', '-no-color']);
+  terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
+  write(next);
+  terraform(dir, ['init', '-input=false', '-no-color']);
+  return dir;
+}
+
+const NODE_MODULE = 'variable "name" {\n  type = string\n}\n\nresource "terraform_data" "cfg" {\n  input = { host = var.name }\n}\n';
+
 /** The per-pair moved blocks of the finding (its first comment starts them; a later `# Or, ...` starts the alternative). */
-function snippets(name: string): { pairs: string; alternative?: string; finding: ReturnType<typeof findings>[number] } {
-  const result = runRules({ plan: fixturePlan(name), config: defaultConfig(RULES), rules: RULES, today: '2026-11-21' });
+function snippets(name: string | object): { pairs: string; alternative?: string; finding: ReturnType<typeof findings>[number] } {
+  const planned = typeof name === 'string' ? fixturePlan(name) : planFromJson('plan.json', name);
+  const result = runRules({ plan: planned, config: defaultConfig(RULES), rules: RULES, today: '2026-11-21' });
   const finding = findingsOf(result, RULE).find((f) => f.suggestions)!;
   const lines = finding.suggestions!;
   const or = lines.findIndex((l) => l.startsWith('# Or,'));
@@ -170,6 +191,40 @@ describe.skipIf(!hasTerraform)('probable-rename: every generated snippet proven 
     // The re-planned plan has nothing left to pair.
     const again = findingsOf(runRules({ plan: planFromJson('replan.json', after), config: defaultConfig(RULES), rules: RULES, today: '2026-11-21' }), RULE);
     expect(again.filter((f) => f.suggestions)).toEqual([]);
+  }, 120_000);
+
+  it(title('a nested module call renamed and a root module call re-keyed (count -> for_each): the root-module blocks reach both'), () => {
+    const ws = workspace(
+      {
+        'modules/node/main.tf': NODE_MODULE,
+        'modules/cluster/main.tf': 'module "node" {\n  source = "../node"\n  count  = 2\n  name   = ["powder", "fresh"][count.index]\n}\n',
+        'main.tf': 'module "cluster" {\n  source = "./modules/cluster"\n}\n\nmodule "node" {\n  source = "./modules/node"\n  count  = 2\n  name   = ["storm", "gale"][count.index]\n}\n',
+      },
+      {
+        'modules/cluster/main.tf': 'module "cp" {\n  source   = "../node"\n  for_each = toset(["powder", "fresh"])\n  name     = each.key\n}\n',
+        'main.tf': 'module "cluster" {\n  source = "./modules/cluster"\n}\n\nmodule "node" {\n  source   = "./modules/node"\n  for_each = toset(["storm", "gale"])\n  name     = each.key\n}\n',
+      },
+    );
+    const before = planJson(ws);
+    const { pairs, alternative, finding } = snippets(before);
+    expect(finding.addresses).toHaveLength(8);
+    expect(pairs).toContain('  from = module.cluster.module.node[0].terraform_data.cfg\n  to   = module.cluster.module.cp["powder"].terraform_data.cfg');
+    expect(alternative, 'no single module move covers a nested rename').toBeUndefined();
+    const after = planJson(ws, { 'tfguard_moved.tf': pairs });
+    expect(destroyedAddresses(after)).toEqual([]);
+    expect(movedOrForgotten(after).moved).toHaveLength(4);
+  }, 120_000);
+
+  it(title('a root module call re-keyed: the module instance moves of the alternative'), () => {
+    const ws = workspace(
+      { 'modules/node/main.tf': NODE_MODULE, 'main.tf': 'module "node" {\n  source = "./modules/node"\n  count  = 2\n  name   = ["storm", "gale"][count.index]\n}\n' },
+      { 'main.tf': 'module "node" {\n  source   = "./modules/node"\n  for_each = toset(["storm", "gale"])\n  name     = each.key\n}\n' },
+    );
+    const { alternative } = snippets(planJson(ws));
+    expect(alternative).toContain('moved {\n  from = module.node[0]\n  to   = module.node["storm"]\n}\nmoved {\n  from = module.node[1]\n  to   = module.node["gale"]\n}');
+    const after = planJson(ws, { 'tfguard_moved.tf': alternative! });
+    expect(destroyedAddresses(after)).toEqual([]);
+    expect(movedOrForgotten(after).moved).toEqual(['module.node[0].terraform_data.cfg -> module.node["storm"].terraform_data.cfg', 'module.node[1].terraform_data.cfg -> module.node["gale"].terraform_data.cfg']);
   }, 120_000);
 
   it(title('rename-module: the whole-module alternative moves everything, the helpers tfguard could not pair too'), () => {
