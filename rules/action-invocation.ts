@@ -66,7 +66,9 @@ export default defineRule({
   meta: {
     id: 'action-invocation',
     description: 'The apply runs provider actions (Terraform 1.14 action_invocations); destructive-looking ones block',
-    severity: 'warn',
+    // Block by default, lowered to warn finding by finding (as blast-radius): a severity configured for the
+    // rule applies to every finding, so a config written at the defaults never lets a destructive action warn.
+    severity: 'block',
     options: z.strictObject({
       names: z.array(GlobPattern).default(DESTRUCTIVE_NAMES),
     }),
@@ -82,7 +84,7 @@ export default defineRule({
         `Applying this plan runs the provider action ${action.address}${kind ? ` (${kind})` : ''}${when(action)}, ` +
         `with config ${shown}. Actions are not resource changes: the plan's counts leave them out.` +
         (why.length > 0 ? ` DESTRUCTIVE: ${why.join('; ')}.` : '');
-      return { message, addresses: [action.trigger.resource ?? '(plan)'], ...(why.length > 0 ? { severity: 'block' as const } : {}) };
+      return { message, addresses: [action.trigger.resource ?? '(plan)'], ...(why.length > 0 ? {} : { severity: 'warn' as const }) };
     });
   },
 });
