@@ -136,7 +136,7 @@ describe.skipIf(!hasTerraform)('scan on the forged sources', () => {
     const lines = verdictLines(run.stdout);
     expect(lines.filter((l) => l.startsWith('PASS'))).toEqual([]);
     for (const line of lines.slice(0, -1)) expect(line).toMatch(/^BLOCK  [a-z-]+$/);
-    expect(lines.at(-1)).toMatch(/^BLOCKED: do not push this change\./);
+    expect(lines.at(-1)).toMatch(/^BLOCKED: do not commit or push this change\./);
   });
 
   it(title('the JSON report keeps the exact file name, with escapes only', TF), () => {

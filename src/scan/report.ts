@@ -57,7 +57,7 @@ export function formatScanText(raw: ScanResult, opts: { color?: boolean } = {}):
   const warnings = result.findings.length - blocking;
   if (result.decision === 'block') {
     lines.push(
-      s.red(s.bold('BLOCKED: do not push this change.')) +
+      s.red(s.bold('BLOCKED: do not commit or push this change.')) +
         ` ${plural(blocking, 'blocking finding')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}. Change the sources.`,
     );
     if (result.findings.some((f) => f.onlyInCommit && f.severity === 'block')) {
