@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import type { ResourceChange } from '../src/plan/model.js';
 import { FOUNDATION_TABLE } from '../src/engine/foundation-types.js';
-import { GlobPattern } from '../src/engine/glob-schema.js';
 import { destroyedChanges, listShort } from '../src/engine/instances.js';
-import { destroyVerb, removedFromConfig, type TypeFamily, typeClassifier } from '../src/engine/type-table.js';
+import { destroyVerb, removedFromConfig, type TypeFamily, typeClassifier, TYPE_TABLE_OPTIONS } from '../src/engine/type-table.js';
 import { defineRule } from '../src/engine/types.js';
 
 /**
@@ -16,10 +14,7 @@ export default defineRule({
     id: 'foundation-destroy',
     description: 'Deletes or replaces a shared foundation (network, subnet, DNS zone, authoritative IAM, lock, namespace, cluster)',
     severity: 'block',
-    options: z.strictObject({
-      types: z.array(GlobPattern).default([]),
-      ignoreTypes: z.array(GlobPattern).default([]),
-    }),
+    options: TYPE_TABLE_OPTIONS,
   },
   check({ plan, options }) {
     const classify = typeClassifier(FOUNDATION_TABLE, options.types, options.ignoreTypes);

@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import type { ResourceChange } from '../src/plan/model.js';
-import { GlobPattern } from '../src/engine/glob-schema.js';
 import { destroyedChanges, listShort } from '../src/engine/instances.js';
 import { STATEFUL_TABLE } from '../src/engine/stateful-types.js';
-import { type TypeMatch, typeClassifier } from '../src/engine/type-table.js';
+import { type TypeMatch, typeClassifier, TYPE_TABLE_OPTIONS } from '../src/engine/type-table.js';
 import { defineRule } from '../src/engine/types.js';
 
 /**
@@ -15,10 +13,7 @@ export default defineRule({
     id: 'stateful-destroy',
     description: 'Deletes or replaces a resource holding data the configuration cannot recreate (VM, disk, database, bucket, log store, queue, key, ...)',
     severity: 'block',
-    options: z.strictObject({
-      types: z.array(GlobPattern).default([]),
-      ignoreTypes: z.array(GlobPattern).default([]),
-    }),
+    options: TYPE_TABLE_OPTIONS,
   },
   check({ plan, options }) {
     const classify = typeClassifier(STATEFUL_TABLE, options.types, options.ignoreTypes);

@@ -5,9 +5,17 @@
  * `azapi_resource` is judged by the ARM type it manages (`change.before.type`, e.g.
  * `Microsoft.Storage/storageAccounts@2023-01-01`). Pure: reads the change, nothing else.
  */
+import { z } from 'zod';
 import type { ResourceChange } from '../plan/model.js';
 import { valueAt } from '../plan/values.js';
 import { nameMatcher } from './glob.js';
+import { GlobPattern } from './glob-schema.js';
+
+/** The options of a rule judged by a table: `types` adds type globs, `ignoreTypes` leaves some out. */
+export const TYPE_TABLE_OPTIONS = z.strictObject({
+  types: z.array(GlobPattern).default([]),
+  ignoreTypes: z.array(GlobPattern).default([]),
+});
 
 export interface TypeFamily {
   /** Shown in findings and in the README table: `virtual machines`. */
