@@ -33,8 +33,16 @@ describe('apply arguments', () => {
 
   it('takes a saved plan, and refuses plan options with it', () => {
     expect(parseApplyArgs(['saved.tfplan']).planFile).toBe('saved.tfplan');
-    expect(() => parseApplyArgs(['saved.tfplan', '-var', 'x=1'])).toThrow(UsageError);
+    expect(() => parseApplyArgs(['saved.tfplan', '-var', 'x=1'])).toThrow(/-var x=1\) cannot change a saved plan/);
+    expect(() => parseApplyArgs(['-target=a.b', 'saved.tfplan'])).toThrow(UsageError);
     expect(() => parseApplyArgs(['a.tfplan', 'b.tfplan'])).toThrow(UsageError);
+  });
+
+  it('with a saved plan takes what terraform apply PLANFILE takes (HashiCorp\'s automation pattern: -input=false)', () => {
+    const args = parseApplyArgs(['-input=false', '-no-color', '-lock=false', '-lock-timeout', '5m', '-parallelism=4', '-compact-warnings', 'tfplan']);
+    expect(args.planFile).toBe('tfplan');
+    expect(args.planArgs).toEqual(['-no-color', '-lock=false', '-lock-timeout', '5m', '-parallelism=4', '-compact-warnings']);
+    expect(parseApplyArgs(['-input', 'tfplan']).planArgs).toEqual([]);
   });
 
   it('needs --reason with --allow, and --allow with --reason', () => {

@@ -118,7 +118,13 @@ export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
   if (positionals.length > 1) throw new UsageError(`apply: one saved plan at most, got ${positionals.join(' ')}`);
   if (positionals[0] !== undefined) {
     out.planFile = positionals[0];
-    if (out.planArgs.length > 0) throw new UsageError(`apply: plan options (${out.planArgs.join(' ')}) cannot change a saved plan`);
+    // As `terraform apply PLANFILE` does: options that do not change the plan are taken (and passed on to
+    // terraform apply; -input is tfguard's: it always applies with -input=false), every other one is refused.
+    const kept = applyOptions(out.planArgs);
+    const input = out.planArgs.filter((a) => /^-input(=(true|false))?$/.test(a));
+    const changing = out.planArgs.filter((a) => !input.includes(a) && !kept.includes(a));
+    if (changing.length > 0) throw new UsageError(`apply: plan options (${changing.join(' ')}) cannot change a saved plan`);
+    out.planArgs = kept;
   }
   if (out.allow.length > 0 && !out.reason?.trim()) throw new UsageError('apply: --allow needs --reason TEXT (it is recorded in the audit log)');
   if (out.reason !== undefined && out.allow.length === 0) throw new UsageError('apply: --reason goes with --allow RULE[=ADDRESS_GLOB]');

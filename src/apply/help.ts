@@ -27,7 +27,9 @@ Terraform options (one dash) go to \`terraform plan\` unchanged and in order: -v
 -lock-timeout, -parallelism, -no-color and -compact-warnings also go to \`terraform apply\`.
   -chdir=DIR    honoured: every terraform run works in DIR, and DIR's sources are reviewed
   -out          refused: tfguard plans to its own private temp file
-  PLANFILE      a saved plan to review and apply instead of planning: it takes no plan options
+  PLANFILE      a saved plan to review and apply instead of planning: it takes what \`terraform apply PLANFILE\`
+                takes (-input=false, -no-color, -lock, -lock-timeout, -parallelism, -compact-warnings), no
+                option that would change the plan
 
 Every run appends one line to the audit log (tfguard log prints it).
 `;
