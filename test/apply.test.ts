@@ -593,7 +593,7 @@ describe('tfguard apply -h, -help and --help', () => {
     '-chdir=DIR',
     '-out',
     'PLANFILE',
-    'takes no plan options',
+    'takes what `terraform apply PLANFILE`',
   ];
 
   it.each(['-h', '-help', '--help'])("%s prints tfguard's apply help (exit 0) and runs nothing", async (flag) => {
