@@ -115,6 +115,35 @@ describe('the apply decision', () => {
   });
 });
 
+describe('the apply decision with --allow overrides', () => {
+  const overridden = [finding('block', 'blast-radius')];
+
+  it('an overridden blocking finding is confirmed by a person, like a warning: -auto-approve refused, saying so', () => {
+    const d = decideApply({ findings: [], overridden, destroyed: 3, autoApprove: true, interactive: true });
+    expect(d).toEqual({
+      action: 'refuse',
+      why: expect.stringMatching(/^-auto-approve refused: 1 finding\(s\) \(overridden: blast-radius\) need a person\. .*a person still confirms on a terminal/),
+    });
+  });
+
+  it('no terminal: refused; on a terminal: "destroy N", never "yes", naming the overrides', () => {
+    expect(decideApply({ findings: [], overridden, destroyed: 3, autoApprove: false, interactive: false })).toMatchObject({
+      action: 'refuse',
+      why: expect.stringContaining('1 finding(s) (overridden: blast-radius) and no terminal: nobody can confirm.'),
+    });
+    expect(decideApply({ findings: [], overridden, destroyed: 3, autoApprove: false, interactive: true })).toEqual({
+      action: 'ask',
+      phrase: 'destroy 3',
+      question: 'This plan destroys 3 instance(s), with 1 overridden finding(s) (listed above). To apply it anyway, type "destroy 3": ',
+    });
+    expect(decideApply({ findings: [finding('warn', 'mass-destroy')], overridden, destroyed: 0, autoApprove: false, interactive: true })).toMatchObject({ phrase: 'accept 2' });
+  });
+
+  it('a blocking finding not overridden still refuses', () => {
+    expect(decideApply({ findings: [finding('block', 'destroy-provisioner')], overridden, destroyed: 3, autoApprove: false, interactive: true }).action).toBe('refuse');
+  });
+});
+
 describe('--allow overrides', () => {
   const result = check(fixturePlan('incident'));
   const ids = ['blast-radius', 'reset-on-destroy-replaced'];

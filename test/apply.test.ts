@@ -259,12 +259,33 @@ describe.skipIf(!hasTerraform)('the incident', () => {
     expect(record.terraform).toEqual({ bin: 'terraform', version: expect.stringMatching(/^1\./) });
   }, 30_000);
 
-  it(title('the same plan with every rule overridden does run the destroy-time provisioners (the markers are real)', TF), async () => {
-    const ws = copyWorkspace(cluster, 'incident-allowed');
+  it(title('every rule overridden and -auto-approve: refused, the overrides listed with what would run; nothing destroyed', TF), async () => {
+    const ws = copyWorkspace(cluster, 'incident-allowed-auto');
+    const before = state(ws);
     const allow = INCIDENT_RULES.flatMap((rule) => ['--allow', rule]);
     const run = await tfguard(['apply', ...INCIDENT_ARGS, ...allow, '--reason', 'CHG-7 rebuild every control plane'], { cwd: ws });
 
-    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain('PASS with 5 overridden findings: nothing else fired; -auto-approve is refused and a person must confirm on a terminal.');
+    expect(run.stdout).toContain('runs at destroy time (local-exec, main.tf:45): touch ./marker-storm');
+    expect(run.stderr).toContain('tfguard: refused: -auto-approve refused: 5 finding(s) (overridden: blast-radius, destroy-provisioner, reset-on-destroy-replaced) need a person.');
+    expect(state(ws).equals(before)).toBe(true);
+    expect(markers(ws)).toEqual([]);
+    const record = expectAudit(ws, { decision: 'refused', plan: true, terraformExit: null, hidden: ['hostname'] });
+    expect([...new Set(record.overrides.map((o: any) => o.rule))].sort()).toEqual(INCIDENT_RULES);
+  }, 30_000);
+
+  it.skipIf(!hasScript)(title('every rule overridden, on a terminal: a person types "destroy 3", and the destroy-time provisioners do run (the markers are real)', TF, PTY), async () => {
+    const ws = copyWorkspace(cluster, 'incident-allowed');
+    const allow = INCIDENT_RULES.flatMap((rule) => ['--allow', rule]);
+    const pty = ptyTfguard(['apply', '-var', 'node_naming=hostname', ...allow, '--reason', 'CHG-7 rebuild every control plane'], { cwd: ws });
+    await pty.waitFor(/This plan destroys 3 instance\(s\), with 5 overridden finding\(s\) \(listed above\)\. To apply it anyway, type "destroy 3": /);
+    expect(pty.output()).toContain('PASS with 5 overridden findings');
+    expect(markers(ws)).toEqual([]);
+    pty.type('destroy 3\n');
+    const { code, output } = await pty.done;
+
+    expect(code, output).toBe(0);
     expect(markers(ws)).toEqual(RESET_KEYS.map((k) => `marker-${k}`));
     const record = expectAudit(ws, { decision: 'applied', plan: true, terraformExit: 0, hidden: ['hostname'] });
     expect(record.findings).toEqual([]);
@@ -460,23 +481,44 @@ describe.skipIf(!hasTerraform || !hasScript)('on a terminal', () => {
 describe.skipIf(!hasTerraform)('--allow RULE --reason TEXT', () => {
   const REPLACE_BOTH = ['-replace=terraform_data.worker["a"]', '-replace=terraform_data.worker["b"]'];
 
-  it(title('replacing both workers is blocked by blast-radius alone; --allow with a reason applies it and is recorded', TF), async () => {
+  it(title('replacing both workers is blocked by blast-radius alone; --allow with -auto-approve is still refused (a person must confirm)', TF), async () => {
     const ws = copyWorkspace(cluster, 'allow');
     const ids = instanceIds(ws, 'terraform_data', 'worker');
 
     const blocked = await tfguard(['apply', '-auto-approve', ...REPLACE_BOTH], { cwd: ws });
     expect(blocked.code, blocked.stdout + blocked.stderr).toBe(1);
     expect(rulesOf(expectAudit(ws, { decision: 'refused', plan: true, count: 1 }))).toEqual(['blast-radius']);
-    expect(instanceIds(ws, 'terraform_data', 'worker')).toEqual(ids);
 
-    const run = await tfguard(['apply', '-auto-approve', ...REPLACE_BOTH, '--allow', 'blast-radius', '--reason', 'CHG-1 planned'], { cwd: ws });
-    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const allowed = await tfguard(['apply', '-auto-approve', ...REPLACE_BOTH, '--allow', 'blast-radius', '--reason', 'CHG-1 planned'], { cwd: ws });
+    expect(allowed.code, allowed.stdout + allowed.stderr).toBe(1);
+    expect(allowed.stderr).toContain('-auto-approve refused: 1 finding(s) (overridden: blast-radius) need a person.');
+    expect(instanceIds(ws, 'terraform_data', 'worker')).toEqual(ids);
+    const record = expectAudit(ws, { decision: 'refused', plan: true, terraformExit: null, count: 2 });
+    expect(record.findings).toEqual([]);
+    expect(record.overrides).toEqual([
+      { rule: 'blast-radius', address: null, reason: 'CHG-1 planned', addresses: ['terraform_data.worker["a"]', 'terraform_data.worker["b"]'] },
+    ]);
+
+    // No terminal either: nobody can confirm.
+    const piped = await tfguard(['apply', ...REPLACE_BOTH, '--allow', 'blast-radius', '--reason', 'CHG-1 planned'], { cwd: ws });
+    expect(piped.code, piped.stdout + piped.stderr).toBe(1);
+    expect(piped.stderr).toContain('1 finding(s) (overridden: blast-radius) and no terminal: nobody can confirm.');
+    expect(instanceIds(ws, 'terraform_data', 'worker')).toEqual(ids);
+  }, 30_000);
+
+  it.skipIf(!hasScript)(title('--allow on a terminal: "destroy 2" applies it, and the override is recorded', TF, PTY), async () => {
+    const ws = copyWorkspace(cluster, 'allow-pty');
+    const ids = instanceIds(ws, 'terraform_data', 'worker');
+    const pty = ptyTfguard(['apply', ...REPLACE_BOTH, '--allow', 'blast-radius', '--reason', 'CHG-1 planned'], { cwd: ws });
+    await pty.waitFor(/type "destroy 2": /);
+    pty.type('destroy 2\n');
+    const { code, output } = await pty.done;
+    expect(code, output).toBe(0);
     const after = instanceIds(ws, 'terraform_data', 'worker');
     expect(Object.keys(after).sort()).toEqual(['a', 'b']);
     expect(after.a).not.toBe(ids.a);
     expect(after.b).not.toBe(ids.b);
-    const record = expectAudit(ws, { decision: 'applied', plan: true, terraformExit: 0, count: 2 });
-    expect(record.findings).toEqual([]);
+    const record = expectAudit(ws, { decision: 'applied', plan: true, terraformExit: 0, count: 1 });
     expect(record.overrides).toEqual([
       { rule: 'blast-radius', address: null, reason: 'CHG-1 planned', addresses: ['terraform_data.worker["a"]', 'terraform_data.worker["b"]'] },
     ]);

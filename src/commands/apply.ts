@@ -206,6 +206,7 @@ async function run(ctx: Context, workdir: string): Promise<number> {
     const interactive = process.stdin.isTTY === true;
     const decision = decideApply({
       findings: report.findings,
+      overridden: report.overridden ?? [],
       destroyed: destroyedChanges(reviewed.plan).length,
       autoApprove: args.autoApprove,
       interactive,
