@@ -100,8 +100,10 @@ describe('--format markdown on the incident', () => {
     }
   });
 
-  it('shows the staged -target alternative', () => {
-    expect(run.stdout).toContain("Instead, one at a time:\n\n```sh\nterraform apply -target='terraform_data.cp_reset_on_destroy[\"fresh\"]'\n");
+  it('shows what to do instead: staging does not help, the HCL alternatives as a code block', () => {
+    expect(run.stdout).toContain('Instead:\n\n```hcl\n# Staging does not help: ');
+    expect(run.stdout).toContain('lifecycle {\n  ignore_changes = [triggers_replace]\n}\n');
+    expect(run.stdout).not.toContain('terraform apply -target');
   });
 
   it('is byte-identical across runs (a bot updates one comment in place)', () => {

@@ -136,7 +136,7 @@ describe('--format sarif on the incident', () => {
     );
     expect(blast.properties.addresses).toEqual(keys.map((k) => `terraform_data.cp_reset_on_destroy["${k}"]`));
     expect(blast.properties.details[0].chain[0]).toContain('because it references terraform_data.machine_config["fresh"]');
-    expect(blast.properties.suggestions).toHaveLength(3);
+    expect(blast.properties.suggestions).toContain('  ignore_changes = [triggers_replace]');
     expect(fresh.message.text).toContain('`talosctl reset --nodes 192.168.111.192 --graceful=false --reboot` — DESTRUCTIVE');
     expect(fresh.properties.commands[0]).toMatchObject({ command: 'talosctl reset --nodes 192.168.111.192 --graceful=false --reboot', file: 'main.tf', line: 49 });
   });

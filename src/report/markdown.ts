@@ -1,7 +1,7 @@
 /**
  * `--format markdown`: a pull-request comment (or a GitHub job summary). The verdict first, a summary table,
- * then the findings grouped by rule: addresses, why Terraform acts, the destroy-time commands that will run, the
- * staged alternative; waived findings folded away, expired waivers listed.
+ * then the findings grouped by rule: addresses, why Terraform acts, the destroy-time commands that will run, what
+ * to do instead; waived findings folded away, expired waivers listed.
  *
  * Stable across runs of the same plan (no timestamps, the engine's order) and marked with a hidden
  * `<!-- tfguard-report -->` first line, so a bot can find its comment and update it in place. Every value from
@@ -13,6 +13,7 @@ import type { Decision, InstanceDetail, RenderedProvisioner, Severity } from '..
 import { escapeControls } from './escape.js';
 import { artifactPath, ruleDocsUrl, type Report, type ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
+import { commandsFor } from './text.js';
 
 export const MARKDOWN_MARKER = '<!-- tfguard-report -->';
 
@@ -198,20 +199,31 @@ function commandLines(report: Report, c: RenderedProvisioner): string[] {
   return lines;
 }
 
-function findingLines(report: Report, f: ReportFinding, limits: Limits): string[] {
+function findingLines(report: Report, f: ReportFinding, limits: Limits, advised: Set<string>): string[] {
   const lines = [`**${SEVERITY_ICON[f.severity]} ${f.severity}** — ${mdMessage(f.message)}`];
   if (f.location) lines.push('', `Declared at ${mdCode(`${artifactPath(report, f.location.file)}:${f.location.line}`)}.`);
   lines.push('', ...addressLines(f, limits));
   const commands = f.commands ?? [];
   for (const c of commands.slice(0, limits.commands)) lines.push('', ...commandLines(report, c));
   if (commands.length > limits.commands) lines.push('', `… and ${commands.length - limits.commands} more commands (\`--format json\`).`);
-  const suggestions = f.suggestions ?? [];
-  if (suggestions.length > 0) {
-    const shown = suggestions.slice(0, limits.suggestions);
-    if (suggestions.length > shown.length) shown.push(`# … and ${suggestions.length - shown.length} more`);
-    lines.push('', 'Instead, one at a time:', '', ...mdCodeBlock(shown.join('\n'), 'sh'));
-  }
+  lines.push(...suggestionLines(f, limits, advised));
   return lines;
+}
+
+/**
+ * What to do instead, as one code block: `#` comment lines and either HCL to add or `tfguard apply -target` stages
+ * (both read `#` as a comment). The same suggestions as an earlier finding's are not shown twice.
+ */
+function suggestionLines(f: ReportFinding, limits: Limits, advised: Set<string>): string[] {
+  const suggestions = f.suggestions ?? [];
+  if (suggestions.length === 0) return [];
+  const key = JSON.stringify(suggestions);
+  if (advised.has(key)) return ['', 'Instead: as above.'];
+  advised.add(key);
+  const shown = suggestions.slice(0, limits.suggestions);
+  if (suggestions.length > shown.length) shown.push(`# … and ${suggestions.length - shown.length} more lines (\`--format json\`)`);
+  const shell = shown.some((l) => l.startsWith('tfguard '));
+  return ['', 'Instead:', '', ...mdCodeBlock(shown.join('\n'), shell ? 'sh' : 'hcl')];
 }
 
 /** Findings grouped by rule, in the engine's order (blocking rules first). */
@@ -219,12 +231,13 @@ function ruleGroups(report: Report, level: string, limits: Limits): string[] {
   const groups = new Map<string, ReportFinding[]>();
   for (const f of report.findings) groups.set(f.rule, [...(groups.get(f.rule) ?? []), f]);
   const lines: string[] = [];
+  const advised = new Set<string>();
   for (const [rule, findings] of groups) {
     const severities = [...new Set(findings.map((f) => f.severity))];
     const icon = severities.includes('block') ? SEVERITY_ICON.block : SEVERITY_ICON.warn;
     const count = findings.length > 1 ? ` · ${findings.length} findings` : '';
     lines.push('', `${level} ${icon} ${mdCode(rule)} — ${severities.join(', ')}${count} · [docs](${ruleDocsUrl(rule)})`);
-    for (const f of findings.slice(0, limits.findingsPerRule)) lines.push('', ...findingLines(report, f, limits));
+    for (const f of findings.slice(0, limits.findingsPerRule)) lines.push('', ...findingLines(report, f, limits, advised));
     const hidden = findings.length - limits.findingsPerRule;
     if (hidden > 0) lines.push('', `… and ${plural(hidden, 'more finding')} of this rule (\`--format json\` lists them all).`);
   }
@@ -252,7 +265,10 @@ function overriddenLines(report: Report): string[] {
   const lines = ['', `**Overridden for this run** (${report.overridden.length}):`, ''];
   for (const o of report.overridden) {
     const allow = `--allow ${o.override.rule}${o.override.address ? `=${o.override.address}` : ''}`;
-    lines.push(`- ${mdCode(o.rule)} on ${plural(o.addresses.length, 'address')} by ${mdCode(allow)}: ${mdText(o.override.reason)}`);
+    lines.push(`- ${mdCode(o.rule)} (${o.severity}) on ${plural(o.addresses.length, 'address')} by ${mdCode(allow)}: ${mdText(o.override.reason)} — ${mdMessage(o.message)}`);
+    for (const a of o.addresses.slice(0, 5)) lines.push(`  - ${mdCode(a)}`);
+    if (o.addresses.length > 5) lines.push(`  - … and ${o.addresses.length - 5} more`);
+    for (const c of commandsFor(report, o.addresses)) lines.push(`  - runs at destroy time: ${mdCode(c.command)}`);
   }
   return lines;
 }

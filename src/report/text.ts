@@ -1,6 +1,6 @@
 /** `--format text`: what a tired engineer reads in ten seconds. */
 import { summaryLine } from '../engine/summary.js';
-import type { InstanceDetail } from '../engine/types.js';
+import type { InstanceDetail, RenderedProvisioner } from '../engine/types.js';
 import { escapeControlsDeep } from './escape.js';
 import type { Report, ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
@@ -22,7 +22,16 @@ function detailLine(d: InstanceDetail, explained: Set<string>): string[] {
   return lines;
 }
 
-function findingBlock(f: ReportFinding, s: Style, explained: Set<string>): string[] {
+/** Suggestions are shown once per report: a finding with the same ones as an earlier finding points back to them. */
+function suggestionLines(f: ReportFinding, advised: Set<string>): string[] {
+  if (!f.suggestions || f.suggestions.length === 0) return [];
+  const key = JSON.stringify(f.suggestions);
+  if (advised.has(key)) return ['  Instead: as above.'];
+  advised.add(key);
+  return ['  Instead:', ...f.suggestions.map((x) => `    ${x}`)];
+}
+
+function findingBlock(f: ReportFinding, s: Style, explained: Set<string>, advised: Set<string>): string[] {
   const label = f.severity === 'block' ? s.red(s.bold('BLOCK')) : s.yellow(s.bold('WARN '));
   const lines = [`${label}  ${s.bold(f.rule)}`, `  ${f.message}`];
   const shown = new Set(f.details.map((d) => d.address));
@@ -31,26 +40,65 @@ function findingBlock(f: ReportFinding, s: Style, explained: Set<string>): strin
   for (const a of bare.slice(0, Math.max(0, MAX_ADDRESSES - f.details.length))) lines.push(`    - ${a}`);
   const hidden = f.addresses.length - Math.min(f.addresses.length, MAX_ADDRESSES);
   if (hidden > 0) lines.push(s.dim(`    … and ${hidden} more (--format json lists them all)`));
-  if (f.suggestions && f.suggestions.length > 0) {
-    lines.push('  Instead:');
-    for (const x of f.suggestions) lines.push(`    ${x}`);
-  }
+  lines.push(...suggestionLines(f, advised));
   lines.push(s.dim(`  docs: ${f.docs}`));
   return lines;
 }
 
+/** The destroy-time commands any finding of the report (overridden ones too) shows for these addresses. */
+export function commandsFor(report: Report, addresses: readonly string[]): RenderedProvisioner[] {
+  const wanted = new Set(addresses);
+  const seen = new Set<string>();
+  const out: RenderedProvisioner[] = [];
+  for (const f of [...report.findings, ...(report.overridden ?? [])]) {
+    if (!f.commands || !f.addresses.some((a) => wanted.has(a))) continue;
+    for (const c of f.commands) {
+      const key = `${f.addresses.join('\n')}\n${c.command}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+/** Overridden findings in full: a person confirms them, so they see what they override and what will run. */
+function overriddenBlock(report: Report, s: Style): string[] {
+  const overridden = report.overridden ?? [];
+  if (overridden.length === 0) return [];
+  const lines = [s.yellow(s.bold(`Overridden for this run (${overridden.length}): these still happen if you confirm.`))];
+  for (const o of overridden) {
+    const allow = `--allow ${o.override.rule}${o.override.address ? `=${o.override.address}` : ''}`;
+    lines.push(`${s.yellow('OVERRIDDEN')}  ${s.bold(o.rule)} on ${o.addresses.length} address(es) by ${allow}: ${o.override.reason}`, `  ${o.severity}: ${o.message}`);
+    for (const a of o.addresses.slice(0, MAX_ADDRESSES)) lines.push(`    - ${a}`);
+    if (o.addresses.length > MAX_ADDRESSES) lines.push(s.dim(`    … and ${o.addresses.length - MAX_ADDRESSES} more (--format json lists them all)`));
+    for (const c of commandsFor(report, o.addresses)) {
+      const danger = c.destructive.length > 0 ? ` — DESTRUCTIVE (${c.destructive.join(', ')})` : c.unknown !== undefined ? ` — CANNOT TELL what runs (${c.unknown})` : '';
+      lines.push(`    runs at destroy time (${c.provisioner}, ${c.file}:${c.line}): ${c.command}${danger}`);
+    }
+  }
+  lines.push('');
+  return lines;
+}
+
 function decisionLine(report: Report, s: Style): string {
+  const overridden = report.overridden?.length ?? 0;
+  const plus = overridden > 0 ? ` ${overridden} overridden finding${overridden === 1 ? '' : 's'} (above): a person must confirm.` : '';
   const blocking = report.findings.filter((f) => f.severity === 'block').length;
   const warnings = report.findings.length - blocking;
   if (report.decision === 'block') {
     return s.red(s.bold(`BLOCKED: do not apply this plan.`)) +
       ` ${blocking} blocking finding${blocking === 1 ? '' : 's'}` +
       (warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : '') +
-      '. Change the plan, or waive with a reason in .tfguard.json.';
+      '. Change the plan, or waive with a reason in .tfguard.json.' + plus;
   }
   if (report.decision === 'warn') {
     return s.yellow(s.bold('WARN: a person must review this plan;')) +
-      ` -auto-approve is refused (${warnings} warning${warnings === 1 ? '' : 's'}).`;
+      ` -auto-approve is refused (${warnings} warning${warnings === 1 ? '' : 's'}).` + plus;
+  }
+  if (overridden > 0) {
+    return s.yellow(s.bold(`PASS with ${overridden} overridden finding${overridden === 1 ? '' : 's'}:`)) +
+      ' nothing else fired; -auto-approve is refused and a person must confirm on a terminal.';
   }
   return s.green(s.bold('PASS:')) + ' no rule fired.';
 }
@@ -70,7 +118,8 @@ export function formatText(raw: Report, opts: { color?: boolean } = {}): string 
     '',
   ];
   const explained = new Set<string>();
-  for (const f of report.findings) lines.push(...findingBlock(f, s, explained), '');
+  const advised = new Set<string>();
+  for (const f of report.findings) lines.push(...findingBlock(f, s, explained, advised), '');
   if (report.waived.length > 0) {
     lines.push(s.dim(`Waived (${report.waived.length}):`));
     for (const w of report.waived) {
@@ -78,13 +127,7 @@ export function formatText(raw: Report, opts: { color?: boolean } = {}): string 
     }
     lines.push('');
   }
-  if (report.overridden && report.overridden.length > 0) {
-    lines.push(s.yellow(`Overridden for this run (${report.overridden.length}):`));
-    for (const o of report.overridden) {
-      lines.push(s.yellow(`  ${o.rule} on ${o.addresses.length} address(es) by --allow ${o.override.rule}${o.override.address ? `=${o.override.address}` : ''}: ${o.override.reason}`));
-    }
-    lines.push('');
-  }
+  lines.push(...overriddenBlock(report, s));
   for (const e of report.expired_waivers) {
     lines.push(s.yellow(`Expired waiver: ${e.rule} "${e.address}" expired ${e.expires} and no longer waives (${e.reason}).`));
   }
