@@ -11,12 +11,14 @@ import { applyOverrides } from '../src/apply/overrides.js';
 import { defaultConfig } from '../src/config/resolve.js';
 import { runRules } from '../src/engine/run.js';
 import { loadSources } from '../src/hcl/load.js';
+import { redactRendered } from '../src/redact/redact.js';
+import { FORMATS } from '../src/report/index.js';
 import { formatMarkdownSet } from '../src/report/markdown.js';
 import { buildReport } from '../src/report/report.js';
 import { reportSet } from '../src/report/set.js';
 import { formatText } from '../src/report/text.js';
 import { codeTexts, md } from './helpers/markdown.js';
-import { FIXTURES, fixturePlan } from './helpers/plan.js';
+import { check, FIXTURES, fixturePlan, makePlan } from './helpers/plan.js';
 
 const IDS = RULES.map((r) => r.meta.id);
 const INCIDENT_RULES = ['blast-radius', 'destroy-provisioner', 'reset-on-destroy-replaced'];
@@ -79,5 +81,25 @@ describe('--allow overrides in the report', () => {
     const section = out.slice(out.indexOf('**Overridden for this run** (5)'));
     expect(section).toContain('`terraform_data.cp_reset_on_destroy["storm"]`');
     expect(section).toContain('runs at destroy time: `talosctl reset --nodes 192.168.111.193 --graceful=false --reboot`');
+  });
+});
+
+describe('advice goes through the same redaction as everything else', () => {
+  it('a staged -target stage whose instance key is a secret shows (sensitive), in every format', () => {
+    const secret = "tenant-0'Brien-7f3a";
+    const all = [`aws_instance.web["${secret}"]`, 'aws_instance.web["other"]'];
+    const plan = makePlan({
+      changes: all.map((address) => ({ address, actions: ['delete', 'create'], before: { tenant: secret }, before_sensitive: { tenant: true } })),
+      prior: all,
+    });
+    const result = check(plan);
+    const stage = result.findings.find((f) => f.rule === 'blast-radius')?.suggestions?.find((l) => l.includes('0'));
+    expect(stage).toBe(`tfguard apply -target='aws_instance.web["tenant-0'\\''Brien-7f3a"]'`);
+    const set = reportSet([buildReport({ source: 'plan.json', plan, result })]);
+    for (const [name, format] of Object.entries(FORMATS)) {
+      const out = redactRendered(set, plan.secrets, (s) => format(s, { color: false }));
+      expect(out, name).not.toContain('Brien');
+      if (name === 'text') expect(out).toContain(`tfguard apply -target='aws_instance.web["(sensitive)"]'`);
+    }
   });
 });

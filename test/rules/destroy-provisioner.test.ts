@@ -36,6 +36,29 @@ describe('destroy-provisioner', () => {
     }
   });
 
+  it('suggests the safe alternatives for the block, never a -target apply (which would run the same reset)', async () => {
+    const found = run(fixturePlan('incident'), await loaded('incident'));
+    for (const f of found) {
+      const lines = f.suggestions ?? [];
+      expect(lines.join('\n')).toContain('Add to resource "terraform_data" "cp_reset_on_destroy" (main.tf:38):\nlifecycle {\n  ignore_changes = [triggers_replace]\n}');
+      expect(lines.join('\n')).toContain('removed {\n  from = terraform_data.cp_reset_on_destroy\n');
+      expect(lines.some((l) => /^(terraform|tfguard) apply/.test(l))).toBe(false);
+    }
+  });
+
+  it('for a removed block that destroys (destroy = true), suggests replacing it with one that forgets', async () => {
+    const [f] = run(fixturePlan('removed-block'), await loaded('removed-block'));
+    expect(f?.suggestions?.slice(0, 7)).toEqual([
+      '# Forget them instead (Terraform/OpenTofu 1.7+): the removed block at main.tf:35 destroys them (destroy = true), which runs what is said above. Replace it with:',
+      'removed {',
+      '  from = terraform_data.cp_reset_on_destroy',
+      '  lifecycle {',
+      '    destroy = false',
+      '  }',
+      '}',
+    ]);
+  });
+
   it('finds the provisioner inside a module called per node', async () => {
     const found = run(fixturePlan('module-per-node'), await loaded('module-per-node'));
     expect(found).toHaveLength(3);
