@@ -67,8 +67,11 @@ const READOPT =
   'block (import { to = ADDRESS, id = ID }) where the type supports import, or put the resource block back, which creates ' +
   'new ones: check that plan first (tfguard apply reviews it).';
 
-/** `removed { destroy = false }`: in place of a deletion, or as the first of two steps for a replacement. */
-function forget(ctx: AdviceContext, changes: readonly ResourceChange[]): string[] {
+/**
+ * `removed { destroy = false }`: in place of a deletion, or as the first of two steps for a replacement (`or`:
+ * after another alternative).
+ */
+function forget(ctx: AdviceContext, changes: readonly ResourceChange[], or: boolean): string[] {
   const first = changes[0]!;
   const deleted = changes.filter((c) => c.action === 'delete' && c.actionReason === 'delete_because_no_resource_config');
   if (deleted.length > 0) {
@@ -85,7 +88,7 @@ function forget(ctx: AdviceContext, changes: readonly ResourceChange[]): string[
   if (!changes.some((c) => c.action === 'replace')) return [];
   const count = instancesByGroup(ctx.plan).get(first.groupAddress)?.size ?? changes.length;
   return [
-    `# Or forget them and create new ones, so that nothing is destroyed (Terraform/OpenTofu 1.7+; a removed block needs the resource block gone). 1. Delete ${label(ctx, first)} and add to the root module:`,
+    `# ${or ? 'Or forget' : 'Forget'} them and create new ones, so that nothing is destroyed (Terraform/OpenTofu 1.7+; a removed block needs the resource block gone). 1. Delete ${label(ctx, first)} and add to the root module:`,
     ...removedBlock(first.groupAddress),
     `# tfguard apply: Terraform forgets all ${count} instances of ${first.groupAddress} and runs nothing. 2. Put the resource block back and delete the removed block; tfguard apply creates new ones.`,
     `# The old objects stay as they are, outside Terraform: right for ${first.type === 'null_resource' || first.type === 'terraform_data' ? 'a helper such as this one' : 'a helper (null_resource, terraform_data)'}, which holds nothing outside it; anything else would then exist twice: import it instead of creating it.`,
@@ -96,5 +99,8 @@ function forget(ctx: AdviceContext, changes: readonly ResourceChange[]): string[
 export function safeAlternatives(ctx: AdviceContext, changes: readonly ResourceChange[]): string[] {
   const byBlock = new Map<string, ResourceChange[]>();
   for (const c of changes) byBlock.set(c.groupAddress, [...(byBlock.get(c.groupAddress) ?? []), c]);
-  return [...byBlock.values()].flatMap((list) => [...keep(ctx, list), ...forget(ctx, list)]);
+  return [...byBlock.values()].flatMap((list) => {
+    const kept = keep(ctx, list);
+    return [...kept, ...forget(ctx, list, kept.length > 0)];
+  });
 }

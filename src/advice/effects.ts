@@ -25,7 +25,7 @@ export function destroyEffects(plan: Plan, sources: SourcesState, change: Resour
   });
   if (sources.status !== 'loaded') {
     // The commands read the sources whenever a destroyed instance may have a provisioner; fail safe all the same.
-    const why = sources.status === 'missing' ? `the sources could not be read (${sources.reason})` : 'the sources were not read';
+    const why = sources.status === 'missing' ? `the sources could not be read: ${sources.reason}` : 'the sources were not read';
     const unknown = mayHaveProvisioners(plan, change) ? why : undefined;
     return { provisioners: [], hooks, ...(unknown ? { unknown } : {}) };
   }
@@ -53,6 +53,5 @@ export function describeEffects(e: DestroyEffects): string {
     ),
     ...e.hooks.map((h) => `what the provider does: ${h.hook.what} (${h.evidence})`),
   ];
-  if (e.unknown !== undefined) parts.push(`perhaps a destroy-time provisioner: tfguard cannot tell, ${e.unknown}`);
   return parts.join(', and ');
 }

@@ -16,16 +16,17 @@ import { batches, stagedApplies } from './staged.js';
 export function groupAdvice(ctx: AdviceContext, group: InstanceGroup, memberOf: (address: string) => string): string[] {
   const effects = group.destroyed.map((c) => ({ change: c, effects: destroyEffects(ctx.plan, ctx.sources, c) }));
   const running = effects.filter((e) => hasEffects(e.effects));
-  if (running.length > 0) {
-    const what = [...new Set(running.map((e) => describeEffects(e.effects)))];
-    const known = running.some((e) => e.effects.unknown === undefined);
-    const lines = [
-      known
-        ? `# Staging does not help: tfguard apply -target=… one at a time still destroys each of them, and each destroy runs ${listShort(what, 2)}: all ${group.destroyed.length} still go, one after another.`
-        : `# Staging may not help: if destroying them runs a destroy-time provisioner, it runs one at a time too; ${listShort(what, 2)}. Pass --dir ROOT_MODULE.`,
+  const known = running.filter((e) => e.effects.provisioners.length > 0 || e.effects.hooks.length > 0);
+  if (known.length > 0) {
+    const what = [...new Set(known.map((e) => describeEffects(e.effects)))];
+    return [
+      `# Staging does not help: tfguard apply -target=… one at a time still destroys each of them, and each destroy runs ${listShort(what, 2)}: all ${group.destroyed.length} still go, one after another.`,
+      ...safeAlternatives(ctx, known.map((e) => e.change)),
     ];
-    const alternatives = safeAlternatives(ctx, running.map((e) => e.change));
-    return alternatives.length > 0 ? [...lines, ...alternatives] : lines;
+  }
+  if (running.length > 0) {
+    const why = running[0]!.effects.unknown!;
+    return [`# Staging may not help: tfguard cannot tell whether destroying them runs a destroy-time provisioner (${why}); if it does, each stage runs it too. Pass --dir ROOT_MODULE.`];
   }
   if (group.destroyed.every((c) => isHelper(ctx.plan, c))) return [];
   const n = group.members.size;

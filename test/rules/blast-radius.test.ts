@@ -157,6 +157,7 @@ describe('blast-radius', () => {
       const lines = findingsOf(check(plan), 'blast-radius')[0]?.suggestions ?? [];
       expect(lines[0]).toMatch(/^# Staging does not help/);
       expect(lines.join('\n')).not.toContain('ignore_changes =');
+      expect(lines[1]).toMatch(/^# Forget them and create new ones/);
       expect(lines.join('\n')).toContain('removed {');
     });
 
@@ -243,6 +244,13 @@ describe('blast-radius on real plans trimmed with jq', () => {
     const [f] = findingsOf(check(trimmedFixture('targeted')), 'blast-radius');
     expect(f?.message).toContain('2 of at least 2 instances');
     expect(f?.message).toContain('from resource_changes only');
+  });
+
+  it('trimmed of configuration and without sources: staging may not help, and the way to know is --dir (no HCL guessed)', () => {
+    const [f] = findingsOf(check(trimmedFixture('incident')), 'blast-radius');
+    expect(f?.suggestions).toEqual([
+      '# Staging may not help: tfguard cannot tell whether destroying them runs a destroy-time provisioner (the sources were not read); if it does, each stage runs it too. Pass --dir ROOT_MODULE.',
+    ]);
   });
 
   it('without configuration it cannot rule out provisioners, and blocks a group it would only warn about', () => {
