@@ -10,7 +10,7 @@
 import { removedFor, blockFor } from '../hcl/lookup.js';
 import type { ResourceBlock } from '../hcl/types.js';
 import type { SourcesState } from '../engine/types.js';
-import { instancesByGroup } from '../engine/instances.js';
+import { blockInstances } from '../engine/instances.js';
 import type { Plan, ResourceChange } from '../plan/model.js';
 import { attributeOf, ignoreChangesBlock, removedBlock } from './hcl.js';
 
@@ -86,7 +86,7 @@ function forget(ctx: AdviceContext, changes: readonly ResourceChange[], or: bool
     return [`# Forget them instead of destroying them (Terraform/OpenTofu 1.7+): add to the root module (any .tf file):`, ...removedBlock(first.groupAddress), READOPT];
   }
   if (!changes.some((c) => c.action === 'replace')) return [];
-  const count = instancesByGroup(ctx.plan).get(first.groupAddress)?.size ?? changes.length;
+  const count = blockInstances(ctx.plan).get(first.groupAddress)?.size ?? changes.length;
   return [
     `# ${or ? 'Or forget' : 'Forget'} them and create new ones, so that nothing is destroyed (Terraform/OpenTofu 1.7+; a removed block needs the resource block gone). 1. Delete ${label(ctx, first)} and add to the root module:`,
     ...removedBlock(first.groupAddress),

@@ -35,6 +35,15 @@ export function instancesByGroup(
   return groups;
 }
 
+const byBlockCache = new WeakMap<Plan, Map<string, Set<string>>>();
+
+/** `instancesByGroup(plan)`, built once per plan (advice asks for it once per destroyed instance). */
+export function blockInstances(plan: Plan): Map<string, Set<string>> {
+  let groups = byBlockCache.get(plan);
+  if (!groups) byBlockCache.set(plan, (groups = instancesByGroup(plan)));
+  return groups;
+}
+
 /** How many managed instances exist before the plan. */
 export function priorInstanceCount(plan: Plan): number {
   let count = 0;
