@@ -94,7 +94,7 @@ export function configJsonSchema(rules: readonly Rule[] = RULES): JsonObject {
   describe(child(waiver, 'expires'), 'Expiry date, YYYY-MM-DD: the waiver is valid through that day (UTC), and waives nothing after it.');
   describe(
     child(schema, 'properties', 'groups'),
-    'Declared groups for blast-radius: sets of instances that must not all go at once, across blocks (a Talos config apply and its reset helper per node; vm1 and vm2). A group\'s instances are judged in it, not in the groups tfguard finds by itself.',
+    'Declared groups for blast-radius: sets of instances that must not all go at once, across blocks (a Talos config apply and its reset helper per node; vm1 and vm2). A group tfguard finds by itself whose destroyed instances a declared group all covers is judged in the declared group only.',
   );
   const group = child(schema, 'properties', 'groups', 'items', 'properties');
   describe(child(group, 'name'), 'The group\'s name, shown in findings; unique.');
