@@ -12,10 +12,13 @@ import { expectOneLineError, json, tfguard } from './helpers/cli.js';
 
 const ANSI = /\u001b\[\d+m/;
 const RULE_IDS = [
+  'action-invocation',
   'blast-radius',
   'destroy-provisioner',
+  'foundation-destroy',
   'mass-destroy',
   'plan-incomplete',
+  'probable-rename',
   'protected-resource',
   'provider-destroy-hook',
   'reset-on-destroy-replaced',
@@ -495,7 +498,7 @@ describe('several plans in one run', () => {
 });
 
 describe('rules, --version, colors', () => {
-  it('tfguard rules lists all 9 rules', () => {
+  it('tfguard rules lists all 12 rules', () => {
     const run = tfguard(['rules']);
     expect(run.code, run.stderr).toBe(0);
     const ids = run.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);

@@ -84,7 +84,7 @@ describe('config schema', () => {
       },
       RULES,
     );
-    expect(config.rules.get('mass-destroy')).toEqual({ severity: 'warn', options: { max: 25, fraction: 0.5, minInstances: 4 } });
+    expect(config.rules.get('mass-destroy')).toEqual({ severity: 'warn', options: { max: 25, fraction: 0.5, minInstances: 4, minDestroyed: 3 } });
     expect(config.rules.get('stateful-destroy')?.severity).toBe('off');
   });
 

@@ -20,12 +20,13 @@ export const SCHEMA_REF = `./node_modules/tfguard/${SCHEMA_FILE}`;
 
 /**
  * Rules whose findings do not all have the rule's default severity: the rule picks `block` or `warn` finding by
- * finding (blast-radius: nodes and data block, other groups warn; plan-incomplete: warn when a trimmed plan
- * cannot tell; unexpected-change: warn for changes that destroy nothing). A severity written in the config
+ * finding (action-invocation: destructive actions block, others warn; blast-radius: nodes and data block, other
+ * groups warn; plan-incomplete: a targeted or trimmed plan warns; unexpected-change: warn for changes that destroy
+ * nothing). A severity written in the config
  * applies to every finding, so `tfguard init` gives these none. A test keeps this list in step with the README's
  * "Default severity:" lines.
  */
-export const PER_FINDING_SEVERITY: ReadonlySet<string> = new Set(['blast-radius', 'plan-incomplete', 'unexpected-change']);
+export const PER_FINDING_SEVERITY: ReadonlySet<string> = new Set(['action-invocation', 'blast-radius', 'plan-incomplete', 'unexpected-change']);
 
 /** "block", or "block (some findings warn: ...)" for the rules that choose per finding. */
 export function defaultSeverityText(rule: Rule): string {
