@@ -11,7 +11,7 @@ import { buildReport, relativeDir, type Report } from '../report/report.js';
 import { reportSet } from '../report/set.js';
 import { exitCodeFor, parseFailOn } from './fail-on.js';
 import { parseTargets, writeReports } from './output.js';
-import { review } from './review.js';
+import { reviewPlans } from './review.js';
 
 export interface CheckOptions {
   dir?: string;
@@ -45,9 +45,11 @@ export async function check(plans: string[], opts: CheckOptions): Promise<number
   const wantLocations = needsLocations(targets.map((t) => t.format));
   for (const source of plans) {
     const dir = await rootFor(source, opts.dir);
-    const { sourceName, plan, config, result } = await review({ source, dir, configFile: opts.config, terraformBin: opts.terraformBin, wantLocations });
-    reports.push(buildReport({ source: sourceName, dir: relativeDir(dir), plan, result, config: config.source }));
-    for (const s of plan.secrets) secrets.add(s);
+    // One input may hold several plans (Terragrunt's run-all show -json): each is reported as its own.
+    for (const { sourceName, plan, config, result } of await reviewPlans({ source, dir, configFile: opts.config, terraformBin: opts.terraformBin, wantLocations })) {
+      reports.push(buildReport({ source: sourceName, dir: relativeDir(dir), plan, result, config: config.source }));
+      for (const s of plan.secrets) secrets.add(s);
+    }
   }
   const set = reportSet(reports);
   await writeReports(set, secrets, targets, opts.color);

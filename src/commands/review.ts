@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { hclFileLimit } from '../hcl/limits.js';
 import type { Config } from '../config/schema.js';
 import { runRules, type RunResult } from '../engine/run.js';
-import { loadPlan } from '../plan/load.js';
+import { loadPlan, loadPlans } from '../plan/load.js';
 import type { Plan } from '../plan/model.js';
 import { readSources } from './sources.js';
 
@@ -38,6 +38,19 @@ export function todayUtc(): string {
 export async function review(input: ReviewInput): Promise<Reviewed> {
   const config = await loadConfig({ dir: input.dir, file: input.configFile, rules: RULES });
   const { source, plan } = await loadPlan(input.source, { terraformBin: input.terraformBin, cwd: input.terraformCwd ?? input.dir });
+  return judge(input, source, plan, config);
+}
+
+/** Every plan of one input (several JSON documents are several plans), each reviewed on its own. */
+export async function reviewPlans(input: ReviewInput): Promise<Reviewed[]> {
+  const config = await loadConfig({ dir: input.dir, file: input.configFile, rules: RULES });
+  const loaded = await loadPlans(input.source, { terraformBin: input.terraformBin, cwd: input.terraformCwd ?? input.dir });
+  const out: Reviewed[] = [];
+  for (const { source, plan } of loaded) out.push(await judge(input, source, plan, config));
+  return out;
+}
+
+async function judge(input: ReviewInput, sourceName: string, plan: Plan, config: Config): Promise<Reviewed> {
   const { state: sources, locations } = await readSources(plan, input.dir, {
     wantLocations: input.wantLocations ?? false,
     maxHclFileBytes: hclFileLimit(config.tfFileMb),
@@ -52,5 +65,5 @@ export async function review(input: ReviewInput): Promise<Reviewed> {
     targets: input.targets ?? [],
     ...(locations ? { locations } : {}),
   });
-  return { sourceName: source, plan, config, result };
+  return { sourceName, plan, config, result };
 }

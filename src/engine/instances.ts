@@ -13,7 +13,7 @@ export function destroyedChanges(plan: Plan): ResourceChange[] {
 }
 
 function existedBefore(change: ResourceChange): boolean {
-  return change.mode === 'managed' && !change.deposed && change.action !== 'create' && change.before !== null;
+  return change.mode === 'managed' && !change.deposed && change.action !== 'create' && change.priorObject;
 }
 
 /** Every managed instance that exists before the plan, grouped by `keyOf` (default: resource group address). */

@@ -1,18 +1,22 @@
 /**
- * Loading a plan: a JSON file, `-` for stdin, or a saved binary plan (which `terraform show -json` turns into
- * JSON). Every way a plan can be bad ends in one InputError line naming the file and the problem.
+ * Loading plans: a JSON file, `-` for stdin, or a saved binary plan (whose `terraform show -json` output is
+ * streamed in). One reader serves every size: the bytes are decoded and scanned chunk by chunk (scanner.ts),
+ * and only the parts the rules use are kept (builder.ts), so a plan larger than any string loads in memory that
+ * follows its changes, not its bytes. Several JSON documents in one input (Terragrunt's `run-all show -json`,
+ * plans concatenated by a script) are several plans. Every way a plan can be bad ends in one InputError line
+ * naming the file (and the document) and the problem.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { runTerraform, TerraformFailure } from '../terraform/binary.js';
+import { runTerraformStreaming, TerraformFailure } from '../terraform/binary.js';
 import { joinParts } from '../terraform/diagnostics.js';
-import { decodeText } from './encoding.js';
-import { normalizePlan, type Plan } from './model.js';
-import { PlanJson } from './schema.js';
+import { PlanBuilder, walk } from './builder.js';
+import { Utf8Decoder } from './encoding.js';
+import type { Plan } from './model.js';
+import { JsonScanner, ScanError } from './scanner.js';
 import { checkShape, explainParseError } from './shape.js';
-import { formatIssues } from '../zod-issues.js';
 
 export interface LoadOptions {
   terraformBin?: string | undefined;
@@ -22,28 +26,173 @@ export interface LoadOptions {
 }
 
 export interface LoadedPlan {
+  /** The file (`(stdin)`), and `#N` after it when the input holds several documents. */
   source: string;
   plan: Plan;
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const CHUNK = 8 << 20;
+/** Input that is not a JSON object is read whole to say what it is, up to this much. */
+const MAX_NOT_OBJECT = 256 << 20;
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
+async function* fileChunks(source: string): AsyncGenerator<Buffer> {
+  let handle;
+  try {
+    handle = await open(source, 'r');
+  } catch (error) {
+    throw readError(source, error);
+  }
+  try {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(CHUNK);
+      let bytesRead;
+      try {
+        ({ bytesRead } = await handle.read(buffer, 0, CHUNK, null));
+      } catch (error) {
+        throw readError(source, error);
+      }
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
-async function readSource(source: string, stdin: NodeJS.ReadableStream): Promise<Buffer> {
-  if (source === '-') return readStream(stdin);
-  try {
-    return await readFile(source);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${source}: no such file`);
-    if (code === 'EISDIR') throw new InputError(`${source}: is a directory, not a plan file`);
-    if (code === 'ERR_FS_FILE_TOO_LARGE') throw new InputError(`${source}: too large to read`);
-    throw new InputError(`${source}: cannot read (${(error as Error).message})`);
+function readError(source: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new InputError(`${source}: no such file`);
+  if (code === 'EISDIR') return new InputError(`${source}: is a directory, not a plan file`);
+  return new InputError(`${source}: cannot read (${(error as Error).message})`);
+}
+
+async function* streamChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+}
+
+/**
+ * Reads the documents of one input, pushed chunk by chunk: decodes, scans, builds a plan per document. Input
+ * that does not start with a JSON object is kept (up to a limit) to say what it is, as a whole.
+ */
+class DocumentReader {
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private decoder?: Utf8Decoder;
+  private readonly scanner: JsonScanner;
+  private builder?: PlanBuilder;
+  private readonly plans: Plan[] = [];
+  private notObject?: Buffer[];
+  private notObjectBytes = 0;
+
+  constructor(private readonly name: string) {
+    this.scanner = new JsonScanner(
+      {
+        start: (index) => {
+          this.builder = new PlanBuilder(this.docName(index));
+          return this.builder.root;
+        },
+        end: () => {
+          this.plans.push(this.builder!.finish());
+          this.builder = undefined;
+        },
+      },
+      (text, _at, index) => this.parse(text, index),
+    );
+  }
+
+  private docName(index: number): string {
+    return index === 0 ? this.name : `${this.name} #${index + 1}`;
+  }
+
+  private parse(text: string, index: number): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      if (error instanceof RangeError) throw new InputError(`${this.docName(index)}: nests too deeply to read`);
+      throw new InputError(`${this.docName(index)}: is not valid JSON (${(error as Error).message})`);
+    }
+  }
+
+  push(chunk: Buffer): void {
+    if (!this.decoder) {
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+      if (this.headBytes < 4) return;
+      const head = Buffer.concat(this.head);
+      this.head = [];
+      this.decoder = new Utf8Decoder(this.name, head);
+      chunk = head;
+    }
+    this.scan(this.decoder.push(chunk));
+  }
+
+  private scan(bytes: Buffer): void {
+    if (this.notObject) return this.keep(bytes);
+    try {
+      this.scanner.feed(bytes);
+    } catch (error) {
+      if (!(error instanceof ScanError) || error.problem !== 'not-object') throw this.explain(error);
+      this.notObject = [];
+      this.keep(bytes);
+    }
+  }
+
+  private keep(bytes: Buffer): void {
+    if (this.notObjectBytes >= MAX_NOT_OBJECT) return;
+    this.notObject!.push(bytes);
+    this.notObjectBytes += bytes.length;
+  }
+
+  end(): LoadedPlan[] {
+    if (!this.decoder) {
+      const head = Buffer.concat(this.head);
+      this.decoder = new Utf8Decoder(this.name, head);
+      this.scan(this.decoder.push(head));
+    }
+    this.decoder.end();
+    if (this.notObject) return [{ source: this.name, plan: this.wholeText() }];
+    try {
+      this.scanner.finish();
+    } catch (error) {
+      throw this.explain(error);
+    }
+    const several = this.plans.length > 1;
+    return this.plans.map((plan, i) => ({ source: several ? `${this.name} #${i + 1}` : this.name, plan }));
+  }
+
+  /** Input that does not start with `{`: an array, a scalar, or text around the JSON, judged as a whole. */
+  private wholeText(): Plan {
+    const text = Buffer.concat(this.notObject!).toString('utf8');
+    if (this.notObjectBytes >= MAX_NOT_OBJECT) {
+      throw explainParseError(this.name, text, new Error(text.includes('"format_version"') ? 'non-whitespace character after JSON' : 'not JSON'));
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      if (error instanceof RangeError) throw new InputError(`${this.name}: nests too deeply to read`);
+      throw explainParseError(this.name, text, error as Error);
+    }
+    return planFromJson(this.name, json);
+  }
+
+  private explain(error: unknown): unknown {
+    if (!(error instanceof ScanError)) return error;
+    const name = this.docName(error.document);
+    switch (error.problem) {
+      case 'empty':
+        return new InputError(`${this.name}: is empty (expected the output of \`terraform show -json\`)`);
+      case 'truncated':
+        return new InputError(`${name}: is truncated: the JSON ends before it is complete`);
+      case 'noise':
+        return new InputError(
+          `${this.name}: has text around the plan JSON (a wrapper such as setup-terraform's? ` +
+            'use its terraform_wrapper: false, or redirect only `terraform show -json` stdout)',
+        );
+      default:
+        return new InputError(`${name}: is not valid JSON (${error.message} at byte ${error.offset})`);
+    }
   }
 }
 
@@ -62,62 +211,71 @@ function savedPlanReason(error: unknown): string {
   return `${error.command} failed: ${reason}${hint}`;
 }
 
-/** `terraform show -json` on a saved binary plan; a plan from stdin goes through a private temp file. */
-async function showSavedPlan(source: string, bytes: Buffer, opts: LoadOptions): Promise<string> {
+/** `terraform show -json` on a saved binary plan, streamed; a plan from stdin goes through a private temp file. */
+async function showSavedPlan(source: string, name: string, rest: AsyncIterator<Buffer>, head: Buffer, opts: LoadOptions): Promise<LoadedPlan[]> {
   let dir: string | undefined;
   // terraform runs in opts.cwd (the root module), so a relative plan path must not be resolved from there.
   let file = resolve(source);
+  const reader = new DocumentReader(name);
   try {
     if (source === '-') {
+      const chunks = [head];
+      for (let next = await rest.next(); !next.done; next = await rest.next()) chunks.push(next.value);
       dir = await mkdtemp(join(tmpdir(), 'tfguard-'));
       file = join(dir, 'stdin.tfplan');
-      await writeFile(file, bytes, { mode: 0o600 });
+      await writeFile(file, Buffer.concat(chunks), { mode: 0o600 });
     }
-    return await runTerraform(['show', '-json', file], { flag: opts.terraformBin, cwd: opts.cwd });
+    await runTerraformStreaming(['show', '-json', file], { flag: opts.terraformBin, cwd: opts.cwd }, (chunk) => reader.push(chunk));
   } catch (error) {
-    const name = source === '-' ? '(stdin)' : source;
+    if (error instanceof InputError) throw error;
     throw new InputError(`${name}: is a saved binary plan and could not be read: ${savedPlanReason(error)}`);
   } finally {
     if (dir) await rm(dir, { recursive: true, force: true });
   }
+  return reader.end();
 }
 
-function parseJson(source: string, text: string): unknown {
-  if (text.trim() === '') throw new InputError(`${source}: is empty (expected the output of \`terraform show -json\`)`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    if (error instanceof RangeError) throw new InputError(`${source}: nests too deeply to read`);
-    throw explainParseError(source, text, error as Error);
+/** Every plan in one input: one for a plan file, one per document for concatenated `show -json` output. */
+export async function loadPlans(source: string, opts: LoadOptions = {}): Promise<LoadedPlan[]> {
+  const name = source === '-' ? '(stdin)' : source;
+  const chunks = source === '-' ? streamChunks(opts.stdin ?? process.stdin) : fileChunks(source);
+  const iterator = chunks[Symbol.asyncIterator]();
+  // The first 4 bytes tell a saved plan (a zip) from JSON text.
+  const head: Buffer[] = [];
+  let size = 0;
+  while (size < 4) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+    size += next.value.length;
   }
+  const first = Buffer.concat(head);
+  if (first.subarray(0, 4).equals(ZIP_MAGIC)) return showSavedPlan(source, name, iterator, first, opts);
+  const reader = new DocumentReader(name);
+  reader.push(first);
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) reader.push(next.value);
+  return reader.end();
 }
 
-/**
- * The plan without its top-level nulls. Terraform never writes one (it leaves an empty field out); jq writes
- * null for a key the plan lacks (`jq '{format_version, resource_changes, prior_state}'` on an empty state).
- */
-function withoutNulls(json: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(json).filter(([, value]) => value !== null));
+/** The one plan of an input; an input with several documents is refused (tfguard check takes them). */
+export async function loadPlan(source: string, opts: LoadOptions = {}): Promise<LoadedPlan> {
+  const plans = await loadPlans(source, opts);
+  if (plans.length > 1) {
+    const name = source === '-' ? '(stdin)' : source;
+    throw new InputError(`${name}: holds ${plans.length} plans (JSON documents); give one plan here, or check them all with tfguard check`);
+  }
+  return plans[0]!;
 }
 
-/** Validates and normalizes parsed plan JSON. */
+/** Validates and normalizes parsed plan JSON, through the same builder as a streamed plan. */
 export function planFromJson(source: string, json: unknown): Plan {
   checkShape(source, json);
+  const builder = new PlanBuilder(source);
   try {
-    const result = PlanJson.safeParse(withoutNulls(json));
-    if (!result.success) throw new InputError(`${source}: not a valid plan: ${formatIssues(result.error.issues)}`);
-    return normalizePlan(result.data);
+    walk(builder.root, json);
   } catch (error) {
     if (error instanceof RangeError) throw new InputError(`${source}: nests too deeply to read`);
     throw error;
   }
-}
-
-export async function loadPlan(source: string, opts: LoadOptions = {}): Promise<LoadedPlan> {
-  const bytes = await readSource(source, opts.stdin ?? process.stdin);
-  const name = source === '-' ? '(stdin)' : source;
-  const text = bytes.subarray(0, 4).equals(ZIP_MAGIC)
-    ? await showSavedPlan(source, bytes, opts)
-    : decodeText(name, bytes);
-  return { source: name, plan: planFromJson(name, parseJson(name, text)) };
+  return builder.finish();
 }

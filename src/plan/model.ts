@@ -10,7 +10,7 @@ import {
   type ConfigModuleShape,
   type PlanJson,
   type ResourceChangeJson,
-  type StateModuleShape,
+  type StateResourceJson,
 } from './schema.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'no-op' | 'forget';
@@ -37,11 +37,18 @@ export interface ResourceChange {
   replaceOrder?: ReplaceOrder;
   actionReason?: string;
   replacePaths: PathStep[][];
+  /**
+   * The values (`before`, `after`, their masks and `afterUnknown`) are kept for changes that do something
+   * (create, update, delete, replace, forget). A `no-op` or `read` keeps none (null, masks false): no rule reads
+   * them, and they are most of a large plan. Their secrets are collected before they are dropped.
+   */
   before: unknown;
   beforeSensitive: unknown;
   after: unknown;
   afterSensitive: unknown;
   afterUnknown: unknown;
+  /** The plan's `before` is not null: an object exists before the plan (also for a no-op, whose values are not kept). */
+  priorObject: boolean;
   previousAddress?: string;
   importing: boolean;
   importId?: string;
@@ -66,15 +73,16 @@ export interface ActionInvocation {
   trigger: { kind: 'lifecycle' | 'invoke' | 'unknown'; resource?: string; event?: string; onFailure?: string };
 }
 
-/** A managed resource instance recorded in the prior state. */
+/**
+ * A managed resource instance recorded in the prior state. Its values are not kept (no rule reads them; they
+ * are a quarter of a plan): the strings they mark sensitive are collected into `Plan.secrets` first.
+ */
 export interface PriorInstance {
   address: string;
   resourceAddress: string;
   groupAddress: string;
   type: string;
   name: string;
-  values: unknown;
-  sensitive: unknown;
 }
 
 export interface Plan {
@@ -111,8 +119,13 @@ export interface Plan {
   secrets: Set<string>;
 }
 
-function normalizeChange(rc: ResourceChangeJson): ResourceChange {
+/** Actions whose values no rule reads: a no-op changes nothing, a read touches no managed object. */
+const VALUELESS = new Set<Action>(['no-op', 'read']);
+
+/** A validated `resource_changes` entry in the model's shape; the values of a no-op or read are not kept. */
+export function normalizeChange(rc: ResourceChangeJson): ResourceChange {
   const action = ACTION_LISTS[rc.change.actions.join(',') as ActionList];
+  const keep = !VALUELESS.has(action);
   const change: ResourceChange = {
     address: rc.address,
     moduleAddress: rc.module_address ?? moduleAddress(rc.address),
@@ -124,11 +137,12 @@ function normalizeChange(rc: ResourceChangeJson): ResourceChange {
     actions: rc.change.actions,
     action,
     replacePaths: rc.change.replace_paths ?? [],
-    before: rc.change.before ?? null,
-    beforeSensitive: rc.change.before_sensitive ?? false,
-    after: rc.change.after ?? null,
-    afterSensitive: rc.change.after_sensitive ?? false,
-    afterUnknown: rc.change.after_unknown ?? false,
+    before: keep ? (rc.change.before ?? null) : null,
+    beforeSensitive: keep ? (rc.change.before_sensitive ?? false) : false,
+    after: keep ? (rc.change.after ?? null) : null,
+    afterSensitive: keep ? (rc.change.after_sensitive ?? false) : false,
+    afterUnknown: keep ? (rc.change.after_unknown ?? false) : false,
+    priorObject: (rc.change.before ?? null) !== null,
     importing: rc.change.importing != null,
   };
   if (rc.index !== undefined && rc.index !== null) change.index = rc.index;
@@ -141,7 +155,7 @@ function normalizeChange(rc: ResourceChangeJson): ResourceChange {
   return change;
 }
 
-function normalizeAction(ai: ActionInvocationJson): ActionInvocation {
+export function normalizeAction(ai: ActionInvocationJson): ActionInvocation {
   const fallback = ai.type && ai.name ? `action.${ai.type}.${ai.name}` : '(unnamed action)';
   const action: ActionInvocation = {
     address: ai.address || fallback,
@@ -168,27 +182,20 @@ function normalizeAction(ai: ActionInvocationJson): ActionInvocation {
   return action;
 }
 
-function collectPrior(module: StateModuleShape | undefined, out: PriorInstance[]): void {
-  const stack: StateModuleShape[] = module ? [module] : [];
-  while (stack.length > 0) {
-    const current = stack.pop()!;
-    for (const r of current.resources ?? []) {
-      if (r.mode !== 'managed') continue;
-      out.push({
-        address: r.address,
-        resourceAddress: resourceAddress(r.address),
-        groupAddress: groupAddress(r.address),
-        type: r.type,
-        name: r.name,
-        values: r.values ?? null,
-        sensitive: r.sensitive_values ?? false,
-      });
-    }
-    stack.push(...(current.child_modules ?? []));
-  }
+/** A managed instance of the prior state (undefined for a data source), its sensitive strings collected. */
+export function priorInstance(r: StateResourceJson, secrets: Set<string>): PriorInstance | undefined {
+  if (r.mode !== 'managed') return undefined;
+  collectSecrets(r.values ?? null, r.sensitive_values ?? false, secrets);
+  return { address: r.address, resourceAddress: resourceAddress(r.address), groupAddress: groupAddress(r.address), type: r.type, name: r.name };
 }
 
-function collectConfig(root: ConfigModuleShape | undefined) {
+/** The sensitive strings of a change (before and after), collected before its values may be dropped. */
+export function collectChangeSecrets(rc: ResourceChangeJson, secrets: Set<string>): void {
+  collectSecrets(rc.change.before, rc.change.before_sensitive, secrets);
+  collectSecrets(rc.change.after, rc.change.after_sensitive, secrets);
+}
+
+export function collectConfig(root: ConfigModuleShape | undefined) {
   const provisioners = new Map<string, string[]>();
   const expressions = new Map<string, Record<string, unknown>>();
   const stack: { prefix: string; module: ConfigModuleShape }[] = root ? [{ prefix: '', module: root }] : [];
@@ -207,14 +214,8 @@ function collectConfig(root: ConfigModuleShape | undefined) {
   return { provisioners, expressions };
 }
 
-/** Strings marked sensitive in changes, prior state, outputs and sensitive root variables. */
-function collectPlanSecrets(json: PlanJson, prior: PriorInstance[]): Set<string> {
-  const secrets = new Set<string>();
-  for (const rc of json.resource_changes ?? []) {
-    collectSecrets(rc.change.before, rc.change.before_sensitive, secrets);
-    collectSecrets(rc.change.after, rc.change.after_sensitive, secrets);
-  }
-  for (const p of prior) collectSecrets(p.values, p.sensitive, secrets);
+/** Strings marked sensitive in outputs, action invocations and sensitive root variables. */
+export function collectPlanSecrets(json: PlanJson, secrets: Set<string>): void {
   for (const o of Object.values(json.output_changes ?? {})) {
     collectSecrets(o.before, o.before_sensitive, secrets);
     collectSecrets(o.after, o.after_sensitive, secrets);
@@ -227,32 +228,6 @@ function collectPlanSecrets(json: PlanJson, prior: PriorInstance[]): Set<string>
   for (const [name, v] of Object.entries(json.variables ?? {})) {
     if (declared[name]?.sensitive === true) collectSecrets(v.value, true, secrets);
   }
-  return secrets;
-}
-
-export function normalizePlan(json: PlanJson): Plan {
-  const prior: PriorInstance[] = [];
-  collectPrior(json.prior_state?.values?.root_module, prior);
-  const config = collectConfig(json.configuration?.root_module);
-  const plan: Plan = {
-    formatVersion: json.format_version,
-    changes: (json.resource_changes ?? []).map(normalizeChange),
-    prior,
-    priorKnown: json.prior_state != null,
-    configKnown: json.configuration != null,
-    trimmed: json.planned_values == null,
-    deferred: (json.deferred_changes ?? []).map((d) => d.resource_change?.address ?? '(plan)'),
-    deferredActions: (json.deferred_action_invocations ?? []).map((d) => normalizeAction(d.action_invocation ?? {})),
-    actions: (json.action_invocations ?? []).map(normalizeAction),
-    configProvisioners: config.provisioners,
-    configExpressions: config.expressions,
-    secrets: collectPlanSecrets(json, prior),
-  };
-  if (json.terraform_version) plan.terraformVersion = json.terraform_version;
-  if (json.errored !== undefined) plan.errored = json.errored;
-  if (json.complete !== undefined) plan.complete = json.complete;
-  if (json.applyable !== undefined) plan.applyable = json.applyable;
-  return plan;
 }
 
 const REMOVED_REASONS = new Set(['delete_because_no_resource_config', 'delete_because_no_module']);

@@ -59,12 +59,14 @@ export function explainParseError(source: string, text: string, error: Error): I
 /**
  * The checks that come before the schema: is this a plan at all, and of a format we know. A plan has
  * `planned_values` (Terraform always writes it) or, trimmed, a non-empty `resource_changes` list; a
- * document with neither says nothing about what an apply would do.
+ * document with neither says nothing about what an apply would do. `changeCount`: the length of a
+ * `resource_changes` list that was read entry by entry.
  */
-export function checkShape(source: string, json: unknown): asserts json is Record<string, unknown> {
+export function checkShape(source: string, json: unknown, changeCount?: number): asserts json is Record<string, unknown> {
   if (!isRecord(json)) throw new InputError(`${source}: is not a plan (the top level is not a JSON object)`);
   if (isUiEvent(json)) throw uiStreamError(source);
-  const hasChanges = Array.isArray(json.resource_changes) && json.resource_changes.length > 0;
+  // A streamed resource_changes list is not kept: its length is given.
+  const hasChanges = changeCount !== undefined ? changeCount > 0 : Array.isArray(json.resource_changes) && json.resource_changes.length > 0;
   const hasPlannedValues = json.planned_values != null;
   const looksLikeState =
     ('values' in json && !hasPlannedValues && !hasChanges) ||

@@ -1,0 +1,377 @@
+/**
+ * A validating JSON byte scanner for plans of any size: it reads UTF-8 bytes chunk by chunk, checks the syntax
+ * of every byte (structure, literals, numbers, string escapes and control characters), and hands over only the
+ * values a handler asks for, each as its own slice of text, which the caller `JSON.parse`s. Everything else is
+ * checked and skipped, never kept: memory follows what is asked for, not the size of the input. Several
+ * documents back to back (one per line, or not) are read one after the other.
+ */
+
+/** What a handler does with a value inside its container. */
+export const SKIP = 0;
+export const CAPTURE = 1;
+export type Action = typeof SKIP | typeof CAPTURE | Handler;
+
+/** Decides, for each value of one object or array, whether to skip it, capture it, or descend into it. */
+export interface Handler {
+  /** At the start of a value: its key (object) or index (array) and its first byte. A handler descends. */
+  enter(key: string | number, first: number): Action;
+  /** A captured value, parsed; `at` is the byte offset where it starts. */
+  capture(key: string | number, value: unknown, at: number): void;
+  /** A skipped value: its first byte says what it is (`{`, `[`, `"`, a digit, `t`, `f`, `n`). */
+  skipped?(key: string | number, first: number): void;
+  /** The container closed. */
+  close?(): void;
+}
+
+export interface DocumentSink {
+  /** A document starts (`{` at the top level): the handler of its top object. */
+  start(index: number, at: number): Handler;
+  /** The document's top object closed. */
+  end(index: number): void;
+}
+
+export type ScanProblem = 'syntax' | 'truncated' | 'noise' | 'not-object' | 'empty';
+
+export class ScanError extends Error {
+  constructor(
+    readonly problem: ScanProblem,
+    /** Byte offset in the UTF-8 stream. */
+    readonly offset: number,
+    /** 0-based document index the problem is in. */
+    readonly document: number,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+// States.
+const S_DOC = 0; // between documents
+const S_VALUE = 1; // after ':'
+const S_ARR_FIRST = 2; // after '['
+const S_ARR_NEXT = 3; // after an array value
+const S_ARR_VALUE = 4; // after ',' in an array
+const S_OBJ_FIRST = 5; // after '{'
+const S_OBJ_KEY = 6; // after ',' in an object
+const S_COLON = 7; // after a key
+const S_OBJ_NEXT = 8; // after an object value
+const S_STRING = 9;
+const S_NUMBER = 10;
+const S_LITERAL = 11;
+
+// Number sub-states; the accepting ones may end the number.
+const N_MINUS = 0, N_ZERO = 1, N_INT = 2, N_DOT = 3, N_FRAC = 4, N_E = 5, N_ESIGN = 6, N_EXP = 7;
+const ACCEPTING = [false, true, true, false, true, false, false, true];
+
+const OBJECT = 1;
+const ARRAY = 2;
+const LITERALS: Record<number, number[]> = { 0x74: [...Buffer.from('true')], 0x66: [...Buffer.from('false')], 0x6e: [...Buffer.from('null')] };
+
+const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+const ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74, 0x75]);
+
+function shown(c: number): string {
+  return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+/** Text of a byte range held in pieces of earlier chunks plus the current one. */
+function textOf(pieces: Buffer[], chunk: Buffer, start: number, end: number): string {
+  if (pieces.length === 0) return chunk.toString('utf8', start, end);
+  return Buffer.concat([...pieces, chunk.subarray(0, end)]).toString('utf8');
+}
+
+export class JsonScanner {
+  private state = S_DOC;
+  private readonly kinds: number[] = [];
+  /** The handler of each open container (null inside skipped or captured values). */
+  private readonly handlers: (Handler | null)[] = [];
+  private readonly keys: (string | number)[] = [];
+  private offset = 0; // bytes before the current chunk
+  private documents = 0;
+  private inDocument = false;
+  // Strings.
+  private escape = 0; // 0 none, 1 after '\', 2..5 hex digits of \u to come
+  private isKey = false;
+  private keyStart = -1;
+  private keyPieces: Buffer[] = [];
+  // Numbers and literals.
+  private num = 0;
+  private literal: number[] = [];
+  private literalAt = 0;
+  // The value being captured.
+  private capDepth = -1;
+  private capStart = -1;
+  private capAbs = 0;
+  private capPieces: Buffer[] = [];
+  private capHandler: Handler | null = null;
+  private capKey: string | number = 0;
+
+  constructor(
+    private readonly sink: DocumentSink,
+    /** Parses captured text: JSON.parse, with errors the caller words. */
+    private readonly parse: (text: string, at: number, document: number) => unknown,
+  ) {}
+
+  /** 0-based index of the document being read (or the next one). */
+  get document(): number {
+    return this.inDocument ? this.documents - 1 : this.documents;
+  }
+
+  private fail(problem: ScanProblem, at: number, detail: string): never {
+    throw new ScanError(problem, at, this.document, detail);
+  }
+
+  feed(chunk: Buffer): void {
+    const n = chunk.length;
+    let i = 0;
+    while (i < n) {
+      const state = this.state;
+      if (state === S_STRING) {
+        i = this.string(chunk, i, n);
+        continue;
+      }
+      if (state === S_NUMBER) {
+        i = this.number(chunk, i, n);
+        continue;
+      }
+      if (state === S_LITERAL) {
+        i = this.literalBytes(chunk, i, n);
+        continue;
+      }
+      const c = chunk[i]!;
+      if (isWs(c)) {
+        i++;
+        continue;
+      }
+      switch (state) {
+        case S_DOC:
+          if (c !== 0x7b) this.fail(this.documents === 0 ? 'not-object' : 'noise', this.offset + i, shown(c));
+          this.inDocument = true;
+          this.documents++;
+          this.kinds.push(OBJECT);
+          this.handlers.push(this.sink.start(this.documents - 1, this.offset + i));
+          this.keys.push('');
+          this.state = S_OBJ_FIRST;
+          i++;
+          break;
+        case S_VALUE:
+        case S_ARR_VALUE:
+          i = this.value(chunk, i, c);
+          break;
+        case S_ARR_FIRST:
+          if (c === 0x5d) i = this.close(chunk, i);
+          else i = this.value(chunk, i, c);
+          break;
+        case S_ARR_NEXT:
+          if (c === 0x2c) {
+            this.state = S_ARR_VALUE;
+            i++;
+          } else if (c === 0x5d) i = this.close(chunk, i);
+          else this.fail('syntax', this.offset + i, `${shown(c)} where ',' or ']' was expected`);
+          break;
+        case S_OBJ_FIRST:
+        case S_OBJ_KEY:
+          if (c === 0x22) {
+            this.isKey = true;
+            this.keyStart = i;
+            this.keyPieces = [];
+            this.state = S_STRING;
+            i++;
+          } else if (c === 0x7d && state === S_OBJ_FIRST) i = this.close(chunk, i);
+          else this.fail('syntax', this.offset + i, `${shown(c)} where ${state === S_OBJ_FIRST ? "a key or '}'" : 'a key'} was expected`);
+          break;
+        case S_COLON:
+          if (c !== 0x3a) this.fail('syntax', this.offset + i, `${shown(c)} where ':' was expected`);
+          this.state = S_VALUE;
+          i++;
+          break;
+        case S_OBJ_NEXT:
+          if (c === 0x2c) {
+            this.state = S_OBJ_KEY;
+            i++;
+          } else if (c === 0x7d) i = this.close(chunk, i);
+          else this.fail('syntax', this.offset + i, `${shown(c)} where ',' or '}' was expected`);
+          break;
+      }
+    }
+    // Keep what an open capture or key has read of this chunk.
+    if (this.capStart >= 0) {
+      this.capPieces.push(chunk.subarray(this.capStart));
+      this.capStart = 0;
+    }
+    if (this.state === S_STRING && this.isKey && this.keyStart >= 0) {
+      this.keyPieces.push(chunk.subarray(this.keyStart));
+      this.keyStart = 0;
+    }
+    this.offset += n;
+  }
+
+  /** The input ended: anything open is a truncation; no document at all is an empty input. */
+  finish(): number {
+    if (this.state === S_NUMBER && this.kinds.length === 0) this.endValue(Buffer.alloc(0), 0);
+    if (this.state !== S_DOC || this.kinds.length > 0) this.fail('truncated', this.offset, 'the JSON ends before it is complete');
+    if (this.documents === 0) this.fail('empty', this.offset, 'no JSON');
+    return this.documents;
+  }
+
+  /** A value starts at chunk[i] (first byte c). */
+  private value(chunk: Buffer, i: number, c: number): number {
+    const depth = this.kinds.length;
+    const handler = this.handlers[depth - 1] ?? null;
+    let child: Handler | null = null;
+    if (handler) {
+      const key = this.kinds[depth - 1] === ARRAY ? (this.keys[depth - 1] as number) : this.keys[depth - 1]!;
+      const action = handler.enter(key, c);
+      if (action === CAPTURE || (typeof action === 'object' && c !== 0x7b && c !== 0x5b)) {
+        this.capDepth = depth;
+        this.capStart = i;
+        this.capAbs = this.offset + i;
+        this.capPieces = [];
+        this.capHandler = handler;
+        this.capKey = key;
+      } else if (action === SKIP) handler.skipped?.(key, c);
+      else child = action;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      this.kinds.push(c === 0x7b ? OBJECT : ARRAY);
+      this.handlers.push(child);
+      this.keys.push(c === 0x7b ? '' : 0);
+      this.state = c === 0x7b ? S_OBJ_FIRST : S_ARR_FIRST;
+      return i + 1;
+    }
+    if (c === 0x22) {
+      this.isKey = false;
+      this.state = S_STRING;
+      return i + 1;
+    }
+    if (c === 0x2d || isDigit(c)) {
+      this.num = c === 0x2d ? N_MINUS : c === 0x30 ? N_ZERO : N_INT;
+      this.state = S_NUMBER;
+      return i + 1;
+    }
+    const literal = LITERALS[c];
+    if (!literal) this.fail('syntax', this.offset + i, `${shown(c)} where a value was expected`);
+    this.literal = literal;
+    this.literalAt = 1;
+    this.state = S_LITERAL;
+    return i + 1;
+  }
+
+  /** A value ended just before chunk[end]: the container's next state, a capture delivered, a key counted. */
+  private endValue(chunk: Buffer, end: number): void {
+    const depth = this.kinds.length;
+    if (depth === this.capDepth) {
+      const text = textOf(this.capPieces, chunk, this.capStart, end);
+      const handler = this.capHandler!;
+      const at = this.capAbs;
+      this.capDepth = -1;
+      this.capStart = -1;
+      this.capPieces = [];
+      this.capHandler = null;
+      handler.capture(this.capKey, this.parse(text, at, this.document), at);
+    }
+    if (depth === 0) {
+      this.state = S_DOC;
+      return;
+    }
+    if (this.kinds[depth - 1] === ARRAY) {
+      this.keys[depth - 1] = (this.keys[depth - 1] as number) + 1;
+      this.state = S_ARR_NEXT;
+    } else this.state = S_OBJ_NEXT;
+  }
+
+  private close(chunk: Buffer, i: number): number {
+    this.kinds.pop();
+    const handler = this.handlers.pop();
+    this.keys.pop();
+    handler?.close?.();
+    if (this.kinds.length === 0) {
+      this.inDocument = false;
+      this.sink.end(this.documents - 1);
+      this.state = S_DOC;
+      return i + 1;
+    }
+    this.endValue(chunk, i + 1);
+    return i + 1;
+  }
+
+  private string(chunk: Buffer, i: number, n: number): number {
+    while (i < n) {
+      if (this.escape !== 0) {
+        const c = chunk[i]!;
+        if (this.escape === 1) {
+          if (!ESCAPES.has(c)) this.fail('syntax', this.offset + i, `a bad escape \\${String.fromCharCode(c)} in a string`);
+          this.escape = c === 0x75 ? 5 : 0;
+        } else {
+          if (!isHex(c)) this.fail('syntax', this.offset + i, 'a bad \\u escape in a string');
+          this.escape = this.escape === 2 ? 0 : this.escape - 1;
+        }
+        i++;
+        continue;
+      }
+      // The body of a string: stop at '"', '\' or a control character.
+      let c = chunk[i]!;
+      while (c !== 0x22 && c !== 0x5c && c >= 0x20) {
+        if (++i === n) return n;
+        c = chunk[i]!;
+      }
+      if (c === 0x5c) {
+        this.escape = 1;
+        i++;
+        continue;
+      }
+      if (c !== 0x22) this.fail('syntax', this.offset + i, `a control character (${shown(c)}) in a string`);
+      i++;
+      if (this.isKey) {
+        this.keyEnd(chunk, i);
+        this.state = S_COLON;
+      } else this.endValue(chunk, i);
+      return i;
+    }
+    return i;
+  }
+
+  private keyEnd(chunk: Buffer, end: number): void {
+    const depth = this.kinds.length;
+    if (this.handlers[depth - 1]) {
+      const raw = textOf(this.keyPieces, chunk, this.keyStart, end);
+      this.keys[depth - 1] = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+    }
+    this.keyStart = -1;
+    this.keyPieces = [];
+  }
+
+  private number(chunk: Buffer, i: number, n: number): number {
+    while (i < n) {
+      const c = chunk[i]!;
+      const s = this.num;
+      let next = -1;
+      if (isDigit(c)) next = s === N_MINUS ? (c === 0x30 ? N_ZERO : N_INT) : s === N_ZERO ? -2 : s === N_DOT ? N_FRAC : s === N_E || s === N_ESIGN ? N_EXP : s;
+      else if (c === 0x2e) next = s === N_ZERO || s === N_INT ? N_DOT : -2;
+      else if (c === 0x65 || c === 0x45) next = s === N_ZERO || s === N_INT || s === N_FRAC ? N_E : -2;
+      else if (c === 0x2b || c === 0x2d) next = s === N_E ? N_ESIGN : -2;
+      if (next === -2) this.fail('syntax', this.offset + i, `${shown(c)} in a number`);
+      if (next === -1) {
+        if (!ACCEPTING[s]) this.fail('syntax', this.offset + i, `${shown(c)} in a number`);
+        this.endValue(chunk, i);
+        return i;
+      }
+      this.num = next;
+      i++;
+    }
+    return i;
+  }
+
+  private literalBytes(chunk: Buffer, i: number, n: number): number {
+    const literal = this.literal;
+    while (i < n && this.literalAt < literal.length) {
+      if (chunk[i] !== literal[this.literalAt]) this.fail('syntax', this.offset + i, `${shown(chunk[i]!)} in a literal`);
+      this.literalAt++;
+      i++;
+    }
+    if (this.literalAt === literal.length) this.endValue(chunk, i);
+    return i;
+  }
+}
