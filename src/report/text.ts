@@ -103,6 +103,11 @@ function decisionLine(report: Report, s: Style): string {
   return s.green(s.bold('PASS:')) + ' no rule fired.';
 }
 
+/** The config a report was made with, as its header names it. */
+export function configLabel(config: string | null): string {
+  return config === null ? 'no config (every rule at its defaults)' : `config ${config}`;
+}
+
 /**
  * Every value from the plan, the sources or the config goes through escapeControlsDeep first: a control or
  * invisible character in it (an ESC sequence, CR/LF drawing a fake line, a bidi override) is shown as `\u001b`,
@@ -113,7 +118,7 @@ export function formatText(raw: Report, opts: { color?: boolean } = {}): string 
   const s = makeStyle(opts.color ?? false);
   const tf = report.plan.terraform_version ? `Terraform ${report.plan.terraform_version}, ` : '';
   const lines = [
-    s.dim(`tfguard ${report.version} · ${report.plan.source} (${tf}format ${report.plan.format_version})`),
+    s.dim(`tfguard ${report.version} · ${report.plan.source} (${tf}format ${report.plan.format_version}) · ${configLabel(report.config)}`),
     summaryLine(report.summary),
     '',
   ];
