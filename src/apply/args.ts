@@ -32,10 +32,20 @@ export interface ApplyArgs {
   planFile?: string;
   /** `-h`, `-help` or `--help`: print tfguard's apply help, run nothing. */
   help: boolean;
+  /** `--staged`: apply each group blast-radius finds one member (or `--batch N`) at a time. */
+  staged: boolean;
+  /** `--resume`: continue the staged rollout that stopped (implies `staged`). */
+  resume: boolean;
+  /** `--batch N`: members per stage (default 1). */
+  batch?: number;
+  /** `--dry-run`: plan, review and list what would run; run and apply nothing. */
+  dryRun: boolean;
 }
 
 /** tfguard options that take a value. */
-const VALUED = new Set(['--dir', '--config', '--format', '--terraform-bin', '--audit-log', '--allow', '--reason', '--expect']);
+const VALUED = new Set(['--dir', '--config', '--format', '--terraform-bin', '--audit-log', '--allow', '--reason', '--expect', '--batch']);
+/** tfguard options that take no value. */
+const FLAGS = new Set(['--no-color', '--staged', '--resume', '--dry-run']);
 /** terraform plan options whose value may follow as the next argument. */
 const TF_VALUED = new Set(['-var', '-var-file', '-target', '-replace', '-parallelism', '-lock-timeout', '-state', '-out', '-generate-config-out']);
 /** Asks for tfguard's apply help (terraform's own `-h` and `-help` would print `terraform plan`'s). */
@@ -65,7 +75,7 @@ function parseAllow(value: string): Allow {
 }
 
 export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
-  const out: ApplyArgs = { format: 'text', autoApprove: false, allow: [], expect: [], planArgs: [], help: false };
+  const out: ApplyArgs = { format: 'text', autoApprove: false, allow: [], expect: [], planArgs: [], help: false, staged: false, resume: false, dryRun: false };
   const positionals: string[] = [];
   let i = 0;
   try {
@@ -79,8 +89,11 @@ export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
       }
       if (arg.startsWith('--')) {
         const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-        if (name === '--no-color') {
-          out.color = false;
+        if (FLAGS.has(name!) && inline === undefined) {
+          if (name === '--no-color') out.color = false;
+          if (name === '--staged') out.staged = true;
+          if (name === '--resume') out.resume = out.staged = true;
+          if (name === '--dry-run') out.dryRun = true;
           continue;
         }
         if (!VALUED.has(name!)) throw new UsageError(`apply: unknown option ${name} (terraform options take one dash: -var, -target, ...)`);
@@ -95,6 +108,7 @@ export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
           case '--allow': out.allow.push(parseAllow(value)); break;
           case '--reason': out.reason = value; break;
           case '--expect': out.expect.push(checkedGlob('--expect', value)); break;
+          case '--batch': out.batch = batchSize(value); break;
         }
         continue;
       }
@@ -126,9 +140,27 @@ export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
     if (changing.length > 0) throw new UsageError(`apply: plan options (${changing.join(' ')}) cannot change a saved plan`);
     out.planArgs = kept;
   }
+  checkStaged(out);
   if (out.allow.length > 0 && !out.reason?.trim()) throw new UsageError('apply: --allow needs --reason TEXT (it is recorded in the audit log)');
   if (out.reason !== undefined && out.allow.length === 0) throw new UsageError('apply: --reason goes with --allow RULE[=ADDRESS_GLOB]');
   return out;
+}
+
+function batchSize(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--batch ${value}: a whole number from 1`);
+  return n;
+}
+
+/** `--staged` plans each stage itself: no saved plan, no -target of its own; `--batch` goes with it. */
+function checkStaged(out: ApplyArgs): void {
+  const flag = out.resume ? '--resume' : '--staged';
+  if (out.batch !== undefined && !out.staged) throw new UsageError('apply: --batch N goes with --staged (or --resume)');
+  if (!out.staged) return;
+  if (out.planFile !== undefined) throw new UsageError(`apply: ${flag} plans every stage itself, so it takes no saved plan (${out.planFile})`);
+  if (out.planArgs.some((a) => a === '-target' || a.startsWith('-target='))) {
+    throw new UsageError(`apply: ${flag} chooses the -target of each stage itself; leave -target out`);
+  }
 }
 
 /** The plan options that `terraform apply PLANFILE` also takes (it refuses -var, -target and the like). */

@@ -1,5 +1,6 @@
 /**
- * The audit log: one JSON line per `tfguard apply`, appended (never truncated) to `.tfguard/audit.jsonl` in the
+ * The audit log: one JSON line per `tfguard apply` (and, when it runs them, one per runbook command and per stage
+ * of a staged rollout), appended (never truncated) to `.tfguard/audit.jsonl` in the
  * root module or the configured path. It is opened before anything is applied: a log that cannot be written
  * refuses the apply. No sensitive values: findings keep rule, severity and addresses, not messages, and once the
  * plan is read every record is redacted the way the reports are (an instance key can be a secret).
@@ -14,8 +15,11 @@ import { redactRendered } from '../redact/redact.js';
 
 export const DEFAULT_AUDIT_LOG = join('.tfguard', 'audit.jsonl');
 
-/** `interrupted`: a signal stopped tfguard before `terraform apply` started, so nothing was applied. */
-export type AuditDecision = 'refused' | 'declined' | 'interrupted' | 'applied' | 'failed';
+/**
+ * `interrupted`: a signal stopped tfguard before `terraform apply` started, so nothing (more) was applied. `ran`:
+ * a runbook command that succeeded (one that failed is `failed`, one stopped by a signal `interrupted`).
+ */
+export type AuditDecision = 'refused' | 'declined' | 'interrupted' | 'applied' | 'failed' | 'ran';
 
 export interface AuditRecord {
   time: string;
@@ -34,6 +38,14 @@ export interface AuditRecord {
   decision: AuditDecision;
   why: string;
   terraform_exit_code: number | null;
+  /** Shared by every line of one run (`{run_id}` of the runbook; kept by `--resume`). */
+  run_id?: string;
+  /** A staged rollout (its summary line): stages planned, applied, batch size. */
+  rollout?: { stages: number; applied: number; batch: number; resumed: boolean };
+  /** One stage of a staged rollout. */
+  stage?: { index: number; of: number; group: string | null; targets: string[] };
+  /** A runbook command: its phase, name, the command as run, and how it ended. */
+  command?: { phase: string; name: string; run: string; address: string | null; exit_code: number | null; timed_out: boolean; seconds: number };
 }
 
 function currentUser(): string {
@@ -56,7 +68,7 @@ export function auditPath(dir: string, configured?: string): string {
  * `mkdir -p`, one level at a time. Not `mkdir(..., { recursive: true })`: Node's spins forever at 100% CPU where
  * mkdir reports ENOENT under a parent that exists (a path under /proc, a dangling symlink), and the apply hangs.
  */
-async function makeDirs(dir: string): Promise<void> {
+export async function makeDirs(dir: string): Promise<void> {
   try {
     await mkdir(dir);
   } catch (error) {
@@ -97,13 +109,10 @@ export class AuditLog {
     return `${redactRendered(record, this.secrets, (r) => JSON.stringify(r))}\n`;
   }
 
+  /** Appends one line; the log stays open for the next one (close() when done). */
   async append(record: AuditRecord): Promise<void> {
     if (!this.handle) throw new Error('audit log already closed');
-    try {
-      await this.handle.appendFile(this.line(record));
-    } finally {
-      await this.close();
-    }
+    await this.handle.appendFile(this.line(record));
   }
 
   /** For a signal handler that must record and exit at once. */

@@ -1,89 +1,34 @@
 /**
  * `tfguard apply`: plan to a private temp file (or take a saved plan), review it with every rule, decide —
  * refuse, ask a person, or apply — and apply exactly the reviewed plan (its sha256 is checked right before).
- * Every run appends one line to the audit log; a log that cannot be written refuses the apply. The temp plan
- * holds secrets and is removed on every path. Any signal before terraform apply starts means nothing is applied
- * (exit 128+N, decision `interrupted`).
+ * The config's runbook runs around it: `preflight` after the review and before the prompt, `before_destroy`
+ * after confirmation and before terraform apply (src/runbook). `--staged` rolls a group out member by member
+ * (src/apply/rollout.ts). Every run appends a line to the audit log (and one per command and stage); a log that
+ * cannot be written refuses the apply. The temp plan holds secrets and is removed on every path. Any signal
+ * before terraform apply starts means nothing is applied (exit 128+N, decision `interrupted`).
  */
-import { escapeControls } from '../report/escape.js';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
-import { applyOptions, auditArgs, parseApplyArgs, type ApplyArgs } from '../apply/args.js';
-import { planTargets } from '../apply/targets.js';
-import { AuditLog, auditIdentity, auditPath, type AuditDecision, type AuditRecord } from '../apply/audit.js';
-import { decideApply } from '../apply/decide.js';
+import { auditArgs, parseApplyArgs } from '../apply/args.js';
+import { AuditLog, auditIdentity, auditPath, type AuditRecord } from '../apply/audit.js';
+import { finish, interruptedWhy, isStop, nothingApplied, recordReview, say, stopped, type ApplyContext } from '../apply/context.js';
 import { APPLY_HELP } from '../apply/help.js';
-import { applyOverrides, type OverriddenFinding } from '../apply/overrides.js';
-import { ask } from '../apply/prompt.js';
+import { rollout } from '../apply/rollout.js';
+import { newRunId, readRollout, ROLLOUT_FILE } from '../apply/rollout-state.js';
+import { applyReviewed, dryRunEnd, planAndReview, renderInput } from '../apply/steps.js';
 import { makePlanDir, removeStalePlanDirs } from '../apply/temp-plan.js';
-import { destroyedChanges } from '../engine/instances.js';
-import { summarize, summaryLine } from '../engine/summary.js';
 import { loadConfig } from '../config/load.js';
-import { InputError, TerraformError, UsageError } from '../errors.js';
-import { buildReport, relativeDir, type Report } from '../report/report.js';
+import { summarize, summaryLine } from '../engine/summary.js';
+import { UsageError } from '../errors.js';
+import { commandRunning } from '../runbook/exec.js';
+import { runbookText, describeRunbook } from '../runbook/list.js';
+import { beforeDestroyCommands, preflightCommands } from '../runbook/render.js';
+import { isEmpty } from '../runbook/schema.js';
 import { resolveTerraform } from '../terraform/binary.js';
 import { onFatalSignals, signalExitCode } from '../terraform/signals.js';
-import { streamTerraform, terraformRunning } from '../terraform/stream.js';
-import { parseTargets, writeReports } from './output.js';
-import { reportSet } from '../report/set.js';
-import { review } from './review.js';
+import { terraformRunning } from '../terraform/stream.js';
+import { parseTargets } from './output.js';
 import { existingDir } from './dir.js';
-
-async function sha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
-}
-
-interface Context {
-  args: ApplyArgs;
-  argv: readonly string[];
-  dir: string;
-  record: AuditRecord;
-  log?: AuditLog;
-  /** The first signal tfguard received: before terraform apply starts, it means nothing is applied. */
-  signal?: NodeJS.Signals;
-  /** From the moment terraform apply is started, a signal is terraform's to handle, and its exit code ours. */
-  applyStarted?: boolean;
-  /** The decision is made and being recorded: a signal changes nothing any more. */
-  finishing?: boolean;
-}
-
-function say(text: string): void {
-  process.stderr.write(`tfguard: ${escapeControls(text)}\n`);
-}
-
-async function finish(ctx: Context, decision: AuditDecision, why: string, code: number, tfExit: number | null = null): Promise<number> {
-  ctx.finishing = true;
-  ctx.record.decision = decision;
-  ctx.record.why = why;
-  ctx.record.terraform_exit_code = tfExit;
-  if (ctx.log) {
-    try {
-      await ctx.log.append(ctx.record);
-    } catch (error) {
-      say(`${decision}, but the audit log could not be written: ${(error as Error).message}`);
-      return code === 0 ? 2 : code;
-    }
-  }
-  return code;
-}
-
-const interruptedWhy = (signal: NodeJS.Signals, when = '') => `interrupted by ${signal}${when}; nothing was applied`;
-
-/** A signal came while terraform ran: terraform got it and has exited; nothing is applied. */
-async function interrupted(ctx: Context, signal: NodeJS.Signals, when: string, tfExit: number | null): Promise<number> {
-  say(`interrupted by ${signal}: nothing was applied.`);
-  return finish(ctx, 'interrupted', interruptedWhy(signal, when), signalExitCode(signal), tfExit);
-}
-
-function recordReview(record: AuditRecord, report: Report, overridden: OverriddenFinding[]): void {
-  record.summary = report.summary;
-  record.findings = report.findings.map((f) => ({ rule: f.rule, severity: f.severity, addresses: f.addresses }));
-  record.waived = report.waived.map((w) => ({ rule: w.rule, addresses: w.addresses, address: w.waiver.address, reason: w.waiver.reason, expires: w.waiver.expires }));
-  record.overrides = overridden.map((o) => ({ rule: o.override.rule, address: o.override.address, reason: o.override.reason, addresses: o.addresses }));
-}
 
 export async function apply(argv: readonly string[]): Promise<number> {
   const args = parseApplyArgs(argv);
@@ -100,6 +45,7 @@ export async function apply(argv: readonly string[]): Promise<number> {
   // A typo must not plan elsewhere, read no sources, or create the audit log's folder under it.
   const workdir = args.chdir === undefined ? resolve('.') : await existingDir(args.chdir, '-chdir');
   const dir = args.dir === undefined ? workdir : await existingDir(args.dir);
+  const runId = newRunId();
   const record: AuditRecord = {
     ...auditIdentity(),
     dir,
@@ -114,127 +60,86 @@ export async function apply(argv: readonly string[]): Promise<number> {
     decision: 'refused',
     why: '',
     terraform_exit_code: null,
+    run_id: runId,
   };
-  const ctx: Context = { args, argv, dir, record };
-  // Any signal before terraform apply starts means nothing is applied. While terraform plan runs, terraform gets
-  // it (src/terraform/stream.ts) and tfguard stops once it has exited; at any other time — review, prompt —
-  // tfguard stops at once: recorded, temp plan removed (the 'exit' handler), exit 128+N. Once terraform apply
-  // has started, the signal is terraform's to handle and its exit code is passed through. (Before this
-  // listener — loading the CLI — a signal has its default action: nothing to apply or clean up yet.)
+  const config = await loadConfig({ dir, file: args.config, rules: RULES });
+  const terraform = { bin: '', version: null };
+  const ctx: ApplyContext = { args, argv, dir, workdir, config, record, terraform, runId, secrets: new Set<string>(), applied: 0 };
+  // Any signal before terraform apply starts means nothing is applied. While terraform or a runbook command
+  // runs, it gets the signal (src/terraform/stream.ts, src/runbook/exec.ts) and tfguard stops once it has
+  // exited; at any other time — review, prompt — tfguard stops at once: recorded, temp plan removed (the 'exit'
+  // handler), exit 128+N. Once terraform apply has started, the signal is terraform's to handle and its exit code
+  // is passed through (a rollout then stops after that stage). (Before this listener — loading the CLI — a
+  // signal has its default action: nothing to apply or clean up yet.)
   // The listener stays until the process exits: once the record is being written a signal changes nothing, and
   // removing it would give SIGPIPE its default action (Node ignores it; libuv restores "terminate", not "ignore").
   onFatalSignals((signal) => {
+    if (!ctx.finishing) ctx.signal ??= signal;
     if (ctx.applyStarted || ctx.finishing) {
       // Terraform's to handle, or the decision is being recorded: let it end. A tfguard still here 3 s later is
       // stuck on something, and stops as the signal asked (the timer never keeps it alive).
       if (!terraformRunning()) setTimeout(() => process.exit(signalExitCode(signal)), 3000).unref();
       return;
     }
-    ctx.signal ??= signal;
-    if (terraformRunning()) return;
+    if (terraformRunning() || commandRunning()) return;
     try {
-      ctx.log?.appendSync({ ...record, decision: 'interrupted', why: interruptedWhy(signal) });
+      ctx.log?.appendSync({ ...record, decision: 'interrupted', why: interruptedWhy(ctx, signal) });
     } catch (error) {
       say(`interrupted, but the audit log could not be written: ${(error as Error).message}`);
     }
-    say(`interrupted by ${signal}: nothing was applied.`);
+    say(`interrupted by ${signal}: ${nothingApplied(ctx)}.`);
     process.exit(signalExitCode(signal));
   });
-  const config = await loadConfig({ dir, file: args.config, rules: RULES });
-  const log = await AuditLog.open(auditPath(dir, args.auditLog ?? config.auditLog));
+  // A dry run applies and runs nothing: it leaves no line in the log.
+  const log = args.dryRun ? undefined : await AuditLog.open(auditPath(dir, args.auditLog ?? config.auditLog));
   ctx.log = log;
   try {
-    return await run(ctx, workdir);
+    return await run(ctx);
   } catch (error) {
     await finish(ctx, 'failed', `error: ${(error as Error).message}`, 2);
     throw error;
   } finally {
-    await log.close();
+    await log?.close();
   }
 }
 
-async function run(ctx: Context, workdir: string): Promise<number> {
+async function run(ctx: ApplyContext): Promise<number> {
   const { args, record } = ctx;
-  const terraform = await resolveTerraform({ flag: args.terraformBin, cwd: workdir });
-  record.terraform = { bin: terraform.bin, version: terraform.version };
-
-  // The reviewed plan always lives in a private temp folder: a new plan is written there, a saved plan is
-  // copied there, so what is applied is byte for byte what was reviewed.
-  const tmp = await makePlanDir();
-  const planFile = join(tmp.path, 'reviewed.tfplan');
-  const original = args.planFile ? resolve(args.planFile) : undefined;
-  try {
-    record.plan.file = original ?? '(private temp file)';
-    if (original) {
-      await copyFile(original, planFile).catch((error: Error) => {
-        throw new InputError(`${args.planFile}: cannot read the plan (${error.message})`);
-      });
-    } else {
-      const code = await streamTerraform(terraform.bin, ['plan', `-out=${planFile}`, ...args.planArgs], { cwd: workdir });
-      // Terraform may write the plan and exit 0 after "Interrupt received": the signal still stops tfguard.
-      if (ctx.signal) return await interrupted(ctx, ctx.signal, ' while terraform plan ran', code);
-      if (code !== 0) return await finish(ctx, 'failed', `terraform plan exited ${code}`, code === 1 ? 2 : code, code);
-      if (!existsSync(planFile)) throw new TerraformError(`${terraform.bin} plan exited 0 but wrote no plan; nothing was applied`);
-    }
-    const hash = await sha256(planFile);
-    record.plan.sha256 = hash;
-
-    const reviewed = await review({
-      source: planFile,
-      dir: ctx.dir,
-      configFile: args.config,
-      terraformBin: terraform.bin,
-      terraformCwd: workdir,
-      expect: args.expect,
-      // tfguard planned with these -target options itself: `complete: false` is what it asked for.
-      targets: original ? [] : planTargets(args.planArgs),
-    });
-    record.plan.format_version = reviewed.plan.formatVersion;
-    ctx.log?.redacting(reviewed.plan.secrets);
-    const { result, overridden } = applyOverrides(reviewed.result, args.allow, args.reason, RULES.map((r) => r.meta.id));
-    const report = buildReport({
-      source: args.planFile ?? 'the new plan',
-      dir: relativeDir(ctx.dir),
-      plan: reviewed.plan,
-      result,
-      config: reviewed.config.source,
-      ...(args.allow.length > 0 ? { overridden } : {}),
-    });
-    recordReview(record, report, overridden);
-    await writeReports(reportSet([report]), reviewed.plan.secrets, parseTargets(args.format), args.color);
-
-    const interactive = process.stdin.isTTY === true;
-    const decision = decideApply({
-      findings: report.findings,
-      overridden: report.overridden ?? [],
-      destroyed: destroyedChanges(reviewed.plan).length,
-      autoApprove: args.autoApprove,
-      interactive,
-    });
-    if (decision.action === 'refuse') {
-      say(`refused: ${decision.why}`);
-      return await finish(ctx, 'refused', decision.why, 1);
-    }
-    if (decision.action === 'ask') {
-      const yes = await ask(decision.question, decision.phrase);
-      if (!yes) {
-        say('declined: nothing was applied.');
-        return await finish(ctx, 'declined', `the answer was not "${decision.phrase}"`, 1);
-      }
-    }
-
-    const now = await Promise.all([planFile, ...(original ? [original] : [])].map((f) => sha256(f).catch(() => 'unreadable')));
-    if (now.some((h) => h !== hash)) {
-      const why = 'the plan file changed after it was reviewed; nothing was applied';
-      say(`refused: ${why}.`);
-      return await finish(ctx, 'refused', why, 1);
-    }
-    if (ctx.signal) return await interrupted(ctx, ctx.signal, '', null); // fail closed (a signal outside terraform's run exits at once)
-    ctx.applyStarted = true;
-    const code = await streamTerraform(terraform.bin, ['apply', '-input=false', ...applyOptions(args.planArgs), planFile], { cwd: workdir });
-    const why = code === 0 ? summaryLine(summarize(reviewed.plan)) : `terraform apply exited ${code}`;
-    return await finish(ctx, code === 0 ? 'applied' : 'failed', why, code, code);
-  } finally {
-    tmp.remove();
+  ctx.terraform = await resolveTerraform({ flag: args.terraformBin, cwd: ctx.workdir });
+  record.terraform = { ...ctx.terraform };
+  const pending = readRollout(ctx.dir);
+  if (args.resume && !pending) throw new UsageError(`apply --resume: no stopped rollout to resume (no ${ROLLOUT_FILE} in ${ctx.dir})`);
+  if (pending && !args.resume && !args.dryRun) {
+    const why =
+      `a staged rollout (run ${pending.run_id}) stopped${pending.stopped ? `: ${pending.stopped}` : ''}. Finish it first: ` +
+      `tfguard apply --resume with the same options (it runs the health checks of its last stage again, then plans ` +
+      `again from the current state), or remove ${ROLLOUT_FILE} to give it up. Nothing was applied`;
+    return stopped(ctx, { stop: true, decision: 'refused', why, code: 1, message: `refused: ${why}.` });
   }
+  if (pending) ctx.runId = record.run_id = pending.run_id;
+  ctx.tmp = await makePlanDir();
+  try {
+    if (args.staged) return await rollout(ctx, pending);
+    return await single(ctx);
+  } finally {
+    ctx.tmp.remove();
+  }
+}
+
+async function single(ctx: ApplyContext): Promise<number> {
+  const r = await planAndReview(ctx, { file: 'reviewed.tfplan', targets: [] });
+  if (isStop(r)) return stopped(ctx, r);
+  recordReview(ctx.record, r.report, r.overridden);
+  const { runbook } = ctx.config;
+  // Rendered now, before anything runs: a placeholder on a secret is a config error (exit 2), nothing run.
+  const input = renderInput(ctx, r.plan);
+  const preflight = preflightCommands(runbook, r.plan, input);
+  const beforeDestroy = beforeDestroyCommands(runbook, r.plan, input);
+  if (!isEmpty(runbook)) process.stderr.write(runbookText('What tfguard runs for this plan (.tfguard.json):', describeRunbook(runbook, r.plan, input)));
+  if (ctx.args.dryRun) return dryRunEnd(r);
+  const result = await applyReviewed(ctx, r, { preflight, beforeDestroy });
+  if (isStop(result)) return stopped(ctx, result);
+  const { code } = result;
+  const why = code === 0 ? summaryLine(summarize(r.plan)) : `terraform apply exited ${code}`;
+  return finish(ctx, code === 0 ? 'applied' : 'failed', why, code, code);
 }

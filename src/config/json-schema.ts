@@ -107,12 +107,50 @@ export function configJsonSchema(rules: readonly Rule[] = RULES): JsonObject {
     child(group, 'quorum'),
     'How many members must stay standing; blast-radius fires when fewer would. Default: a majority (floor(n/2)+1) of 3 or more members, 1 of 2.',
   );
+  describeRunbook(schema);
   describe(child(schema, 'properties', 'audit'), 'Audit log of `tfguard apply`.');
   describe(
     child(schema, 'properties', 'audit', 'properties', 'log'),
     'Where `tfguard apply` appends its audit log, relative to the root module (default .tfguard/audit.jsonl).',
   );
   return schema;
+}
+
+const RUN =
+  'The command, run by /bin/sh -c in the root module, without a terminal, with a timeout. Placeholders are replaced by their value as one shell-quoted word, so write them outside quotes';
+const TIMEOUT = 'How long it may run, e.g. 30s, 10m, 1h30m (default 10m); then it is stopped and counts as failed.';
+
+/** Descriptions of `preflight`, `before_destroy` and `health` (src/runbook). */
+function describeRunbook(schema: JsonObject): void {
+  const keys: [string, string, string][] = [
+    [
+      'preflight',
+      'Checks tfguard apply runs after the review and before the prompt (once per rollout with --staged). One that fails refuses the apply: nothing is applied.',
+      `${RUN}. Placeholder: {run_id}.`,
+    ],
+    [
+      'before_destroy',
+      'Commands tfguard apply runs once per destroyed or replaced instance that `match` matches, after confirmation and before terraform apply (a snapshot, a backup). One that fails refuses the apply: nothing is destroyed.',
+      `${RUN}. Placeholders: {address}, {key} (for_each key or count index), {before.PATH} (the instance's prior value at PATH, e.g. {before.vmid}), {run_id}. A placeholder on a sensitive value (or on no value) is an error for that plan: nothing runs.`,
+    ],
+    [
+      'health',
+      'Checks tfguard apply --staged runs after each stage of a rollout, once per member of the stage when they name it. One that fails stops the rollout: the remaining members stay untouched; tfguard apply --resume runs it again, then continues.',
+      `${RUN}. Placeholders: {address}, {key} of the member just applied, {run_id}.`,
+    ],
+  ];
+  for (const [key, what, run] of keys) {
+    describe(child(schema, 'properties', key), what);
+    const item = child(schema, 'properties', key, 'items', 'properties');
+    describe(child(item, 'name'), 'Shown in the output and the audit log.');
+    describe(child(item, 'run'), run);
+    describe(child(item, 'timeout'), TIMEOUT);
+  }
+  describe(
+    child(schema, 'properties', 'preflight', 'items', 'properties', 'when'),
+    'Address globs: run the check only for plans that change a matching instance (matched against the address, and the address within its module). Left out: every plan.',
+  );
+  describe(child(schema, 'properties', 'before_destroy', 'items', 'properties', 'match'), 'Address globs of the instances it runs for.');
 }
 
 /** The schema file's text: what `npm run schema` writes and what the test compares with the shipped file. */

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type { Rule } from '../engine/types.js';
 import { formatIssues } from '../zod-issues.js';
 import { configSchema, type Config } from './schema.js';
+import { runbookOf } from '../runbook/schema.js';
 
 export function resolveConfig(raw: unknown, rules: readonly Rule[], source = '.tfguard.json'): Config {
   const result = configSchema(rules).safeParse(raw);
@@ -14,6 +15,7 @@ export function resolveConfig(raw: unknown, rules: readonly Rule[], source = '.t
     protect: data.protect ?? [],
     waivers: data.waivers ?? [],
     groups: (data.groups ?? []).map((g) => ({ name: g.name, members: g.members, ...(g.quorum !== undefined ? { quorum: g.quorum } : {}) })),
+    runbook: runbookOf(data),
     ...(data.audit ? { auditLog: data.audit.log } : {}),
     ...(data.limits?.tf_file_mb !== undefined ? { tfFileMb: data.limits.tf_file_mb } : {}),
   };

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { GlobPattern } from '../engine/glob-schema.js';
 import type { DeclaredGroup } from '../engine/instances.js';
 import type { Rule } from '../engine/types.js';
+import { BeforeDestroySchema, HealthSchema, PreflightSchema, type Runbook } from '../runbook/schema.js';
 
 export const SeveritySetting = z.enum(['block', 'warn', 'off']);
 
@@ -53,6 +54,9 @@ export function configSchema(rules: readonly Rule[]) {
         tf_file_mb: z.number().positive().max(1024).describe('Largest .tf/.tofu file the HCL parser reads, in MiB (default 4)').optional(),
       })
       .optional(),
+    preflight: z.array(PreflightSchema).optional(),
+    before_destroy: z.array(BeforeDestroySchema).optional(),
+    health: z.array(HealthSchema).optional(),
   });
 }
 
@@ -73,6 +77,8 @@ export interface Config {
   groups: DeclaredGroup[];
   /** `audit.log`: where `tfguard apply` appends its audit log, relative to the root module. */
   auditLog?: string;
+  /** `preflight`, `before_destroy`, `health`: the commands tfguard apply runs around an apply (src/runbook). */
+  runbook: Runbook;
   /** `limits.tf_file_mb`: the largest `.tf` file given to the HCL parser (src/hcl/limits.ts). */
   tfFileMb?: number;
 }
