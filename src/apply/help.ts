@@ -16,6 +16,13 @@ tfguard options (two dashes):
   --allow RULE[=ADDRESS_GLOB] override RULE's findings (those whose addresses all match the glob) for this run
   --reason TEXT               why: required with --allow, recorded in the audit log
   --expect ADDRESS_GLOB       the intended scope (repeatable): other changes are unexpected-change findings
+  --staged                    apply each group blast-radius finds one member at a time, every other change
+                              last: each stage planned (-target), reviewed, confirmed, applied, then the
+                              health checks of .tfguard.json run
+  --batch N                   with --staged: N members per stage (it must keep the group's quorum standing)
+  --resume                    continue a staged rollout that stopped (.tfguard/rollout.json): its health
+                              checks first, then it plans again from the current state
+  --dry-run                   plan, review, and list what would run (runbook commands, stages); run nothing
   --no-color                  no ANSI colors
   -auto-approve, --auto-approve, -auto-approve=true
                               apply a plan with no findings without asking (any finding refuses it);
@@ -31,5 +38,9 @@ Terraform options (one dash) go to \`terraform plan\` unchanged and in order: -v
                 takes (-input=false, -no-color, -lock, -lock-timeout, -parallelism, -compact-warnings), no
                 option that would change the plan
 
-Every run appends one line to the audit log (tfguard log prints it).
+The runbook of .tfguard.json runs around the apply: preflight after the review and before the prompt,
+before_destroy once per destroyed instance after confirmation, health between stages. A command that fails,
+times out or is interrupted refuses the apply (or stops the rollout).
+
+Every run appends one line to the audit log, and one per command and stage (tfguard log prints it).
 `;

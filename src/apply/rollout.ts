@@ -36,7 +36,7 @@ const refused = (why: string): Stop => ({ stop: true, decision: 'refused', why, 
  * The whole plan's findings that staging does not take care of must pass as for any apply: blocking ones refuse
  * the rollout, and a person confirms the others once, here. Then preflight.
  */
-async function gate(ctx: ApplyContext, whole: Reviewed, staged: ReadonlySet<string>, of: number, preflight: readonly PlannedCommand[]): Promise<Stop | undefined> {
+async function gate(ctx: ApplyContext, whole: Reviewed, staged: ReadonlySet<string>, of: number, batch: number, preflight: readonly PlannedCommand[]): Promise<Stop | undefined> {
   const handled = (f: ReportFinding) => f.rule === 'blast-radius' && f.addresses.every((a) => staged.has(a));
   const findings = whole.report.findings.filter((f) => !handled(f));
   const overridden = (whole.report.overridden ?? []).filter((f) => !handled(f));
@@ -54,6 +54,7 @@ async function gate(ctx: ApplyContext, whole: Reviewed, staged: ReadonlySet<stri
       : '';
     return refused(`the rollout is refused before its first stage: ${decision.why.replace(/\.$/, '')}.${hint}`);
   }
+  say(`--staged: the stages take care of the blast-radius finding(s) above: each group goes ${batch} member(s) at a time.`);
   const pre = await runCommands(ctx, preflight, nothingApplied(ctx));
   if (pre) return pre;
   if (findings.length + overridden.length > 0 && decision.action === 'ask') {
@@ -146,7 +147,7 @@ export async function rollout(ctx: ApplyContext, pending: RolloutState | undefin
   const now = new Date().toISOString();
   const state: RolloutState = { ...(pending ?? { version: 1, run_id: ctx.runId, started: now, updated: now, applied: 0, pending_health: [], stopped: null }), batch };
   if (stages.length > 0) {
-    const stop = await gate(ctx, whole, new Set(listed.flatMap((s) => s.targets)), of, preflight);
+    const stop = await gate(ctx, whole, new Set(listed.flatMap((s) => s.targets)), of, batch, preflight);
     if (stop) return stopped(ctx, stop);
   }
   if (pendingHealth.length > 0) {
@@ -166,5 +167,6 @@ export async function rollout(ctx: ApplyContext, pending: RolloutState | undefin
   const stop = await runStage(ctx, state, undefined, info, stages.length === 0 ? preflight : [], stages.length === 0 ? whole : undefined);
   if (stop) return stopRollout(ctx, state, stop, info);
   removeRollout(ctx.dir);
-  return finish(ctx, 'applied', `rollout complete: ${state.applied} stage(s) applied (${of} planned)`, 0, 0);
+  const before = state.applied - ctx.applied;
+  return finish(ctx, 'applied', `rollout complete: ${ctx.applied} stage(s) applied${before > 0 ? ` (and ${before} before it was resumed)` : ''}`, 0, 0);
 }

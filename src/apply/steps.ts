@@ -128,7 +128,7 @@ export async function runCommands(ctx: ApplyContext, commands: readonly PlannedC
     if (ok) continue;
     const why = `${commandLabel(c)} failed (${how}): ${consequence}`;
     const tail = r.tail.slice(-10);
-    say(`refused: ${why}.${tail.length > 0 ? ' Its last lines:' : ' It printed nothing.'}`, ctx.secrets);
+    say(`${c.phase === 'health' ? 'stopped' : 'refused'}: ${why}.${tail.length > 0 ? ' Its last lines:' : ' It printed nothing.'}`, ctx.secrets);
     for (const line of tail) process.stderr.write(`  | ${line}\n`);
     return { stop: true, decision: c.phase === 'health' ? 'failed' : 'refused', why, code: 1 };
   }

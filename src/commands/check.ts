@@ -12,6 +12,7 @@ import { reportSet } from '../report/set.js';
 import { exitCodeFor, parseFailOn } from './fail-on.js';
 import { parseTargets, writeReports } from './output.js';
 import { reviewPlans } from './review.js';
+import { runbookListing } from '../runbook/check-list.js';
 
 export interface CheckOptions {
   dir?: string;
@@ -41,6 +42,7 @@ export async function check(plans: string[], opts: CheckOptions): Promise<number
   }
 
   const reports: Report[] = [];
+  const listings: string[] = [];
   const secrets = new Set<string>();
   const wantLocations = needsLocations(targets.map((t) => t.format));
   for (const source of plans) {
@@ -48,10 +50,13 @@ export async function check(plans: string[], opts: CheckOptions): Promise<number
     // One input may hold several plans (Terragrunt's run-all show -json): each is reported as its own.
     for (const { sourceName, plan, config, result } of await reviewPlans({ source, dir, configFile: opts.config, terraformBin: opts.terraformBin, wantLocations })) {
       reports.push(buildReport({ source: sourceName, dir: relativeDir(dir), plan, result, config: config.source }));
+      // What tfguard apply would run for this plan (the config's runbook): listed, never run.
+      listings.push(runbookListing(sourceName, plan, config, result));
       for (const s of plan.secrets) secrets.add(s);
     }
   }
   const set = reportSet(reports);
   await writeReports(set, secrets, targets, opts.color);
+  process.stderr.write(listings.join(''));
   return exitCodeFor(set.decision, failOn);
 }

@@ -6,7 +6,6 @@
 import type { Plan } from '../plan/model.js';
 import { escapeControls } from '../report/escape.js';
 import { redactText } from '../redact/redact.js';
-import { shQuote } from '../shell.js';
 import { beforeDestroyCommands, healthCommands, preflightApplies, preflightCommands, type PlannedCommand, type RenderInput } from './render.js';
 import { formatDuration, type Runbook } from './schema.js';
 
@@ -42,7 +41,7 @@ export function describeRunbook(runbook: Runbook, plan: Plan, input: RenderInput
   } else {
     const of = stages.length + 1;
     stages.forEach((stage, i) => {
-      lines.push(`stage ${i + 1} of ${of} (group ${stage.group}): tfguard apply ${stage.targets.map((t) => `-target=${shQuote(t)}`).join(' ')}`);
+      lines.push(`stage ${i + 1} of ${of} (group ${stage.group}): ${stage.targets.join(', ')}`);
       const mine = before.filter((c) => c.address !== undefined && stage.targets.includes(c.address));
       for (const c of mine) lines.push(...command(c).map((l) => `  ${l}`));
       for (const c of healthCommands(runbook, stage.members, input)) lines.push(...command(c, ', after the stage').map((l) => `  ${l}`));
