@@ -3,7 +3,7 @@
  * as units: placeholders and where quoting would not hold, values from the plan (never a secret), durations, the
  * command runner (prefix, tail, timeout, what a command leaves running), and how groups are cut into stages.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -286,5 +286,24 @@ describe('apply options of a rollout', () => {
 
   it('a run id is short, sortable and fits a Proxmox snapshot name', () => {
     expect(newRunId(new Date('2026-01-07T02:13:00Z'))).toMatch(/^20260107-021300-[0-9a-f]{4}$/);
+  });
+});
+
+describe('the README', () => {
+  it('every runbook example is a valid .tfguard.json, and the Runbooks section documents each placeholder', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const examples = [...readme.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map((m) => {
+        try {
+          return JSON.parse(m[1]!) as Record<string, unknown>;
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((v) => v && ['preflight', 'before_destroy', 'health'].some((k) => k in v));
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const example of examples) expect(() => config(example)).not.toThrow();
+    const section = readme.split('### Runbooks')[1]!.split('\n### ')[0]!;
+    for (const p of ['{address}', '{key}', '{before.PATH}', '{run_id}', '--staged', '--batch', '--resume', '--dry-run']) expect(section).toContain(p);
   });
 });
