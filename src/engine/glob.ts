@@ -135,6 +135,7 @@ export function globProblem(pattern: string): string | undefined {
 }
 
 const compiled = new Map<string, Matcher>();
+const MAX_ANSWERS = 4096;
 
 /** A matcher for plain names (types, resource names): true when any pattern matches. Compiled once per list. */
 export function nameMatcher(patterns: readonly string[]): Matcher {
@@ -143,7 +144,16 @@ export function nameMatcher(patterns: readonly string[]): Matcher {
   let match = compiled.get(key);
   if (!match) {
     const each = patterns.map(compileGlob);
-    match = (text) => each.some((m) => m(text));
+    // Rules ask about the same few types for every change: each answer is kept (up to a bound).
+    const answers = new Map<string, boolean>();
+    match = (text) => {
+      let answer = answers.get(text);
+      if (answer === undefined) {
+        answer = each.some((m) => m(text));
+        if (answers.size < MAX_ANSWERS) answers.set(text, answer);
+      }
+      return answer;
+    };
     compiled.set(key, match);
   }
   return match;

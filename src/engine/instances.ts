@@ -54,10 +54,13 @@ export function priorInstanceCount(plan: Plan): number {
 /** Destroyed changes, one per instance address, grouped by resource group address, in plan order. */
 export function destroyedByGroup(plan: Plan): Map<string, ResourceChange[]> {
   const groups = new Map<string, ResourceChange[]>();
+  const seen = new Set<string>();
   for (const c of destroyedChanges(plan)) {
-    const list = groups.get(c.groupAddress) ?? [];
-    if (!list.some((x) => x.address === c.address)) list.push(c);
-    groups.set(c.groupAddress, list);
+    if (seen.has(c.address)) continue;
+    seen.add(c.address);
+    const list = groups.get(c.groupAddress);
+    if (list) list.push(c);
+    else groups.set(c.groupAddress, [c]);
   }
   return groups;
 }
@@ -134,8 +137,14 @@ export function automaticGroups(plan: Plan): InstanceGroup[] {
     const perModule = perModuleOf.get(block) ?? new Map<string, Set<string>>();
     const split = perModule.size > 1 && [...perModule.values()].some((s) => s.size >= 2);
     if (split) {
+      const byModule = new Map<string, ResourceChange[]>();
+      for (const c of destroyed) {
+        const list = byModule.get(c.resourceAddress);
+        if (list) list.push(c);
+        else byModule.set(c.resourceAddress, [c]);
+      }
       for (const [r, set] of perModule) {
-        const inIt = destroyed.filter((c) => c.resourceAddress === r);
+        const inIt = byModule.get(r) ?? [];
         if (inIt.length > 0) groups.push({ name: r, kind: 'module-instance', members: singletons(set), destroyed: inIt, quorum: defaultQuorum(set.size) });
       }
     }

@@ -147,3 +147,14 @@ export function moduleAddress(address: string): string {
   if (!parsed) return '';
   return parsed.modules.map((m) => `module.${formatStep(m, true)}`).join('.');
 }
+
+/** `resourceAddress`, `groupAddress` and `moduleAddress` of one address, parsed once (asked for every instance). */
+export function addressForms(address: string): { resourceAddress: string; groupAddress: string; moduleAddress: string } {
+  const parsed = parseAddress(address);
+  if (!parsed) return { resourceAddress: address, groupAddress: address, moduleAddress: '' };
+  return {
+    resourceAddress: formatAddress(parsed, { moduleKeys: true, instanceKey: false }),
+    groupAddress: formatAddress(parsed, { moduleKeys: false, instanceKey: false }),
+    moduleAddress: parsed.modules.map((m) => `module.${formatStep(m, true)}`).join('.'),
+  };
+}

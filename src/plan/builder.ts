@@ -20,7 +20,8 @@ import {
   type PriorInstance,
   type ResourceChange,
 } from './model.js';
-import { CAPTURE, SKIP, type Action, type Handler } from './scanner.js';
+import { CAPTURE, RAW, SKIP, type Action, type Cut, type Handler } from './scanner.js';
+import { marksAny } from './values.js';
 import { PlanJson, ResourceChange as ResourceChangeSchema, StateResource, type ResourceChangeJson, type StateResourceJson } from './schema.js';
 import { checkShape } from './shape.js';
 
@@ -35,6 +36,9 @@ const READ = new Set([
   'serial', 'version',
 ]);
 const KEY_ORDER = Object.keys(PlanJson.shape);
+/** What is cut out of each change and each prior resource, to be parsed only when needed. */
+const CHANGE_CUT: Cut = { cut: new Map([['change', new Set(['before', 'after', 'after_unknown'])]]) };
+const VALUES_CUT: Cut = { cut: new Map([['values', true]]) };
 const KEPT_ISSUES = 8;
 
 /** What a skipped value stands for: its kind, for the presence and type checks. */
@@ -97,7 +101,7 @@ export class PlanBuilder {
           this.changeCount = 0;
           if (first !== 0x5b) return CAPTURE;
           top.resource_changes = [];
-          return { enter: () => CAPTURE, capture: (i, value) => this.change(i as number, value) };
+          return { enter: () => CHANGE_CUT, capture: (i, value, _at, cuts) => this.change(i as number, value, cuts) };
         }
         if (key === 'prior_state') {
           this.prior = [];
@@ -117,8 +121,34 @@ export class PlanBuilder {
     };
   }
 
-  private change(index: number, value: unknown): void {
+  private parseRaw(bytes: Buffer): unknown {
+    try {
+      return JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      if (error instanceof RangeError) throw new InputError(`${this.source}: nests too deeply to read`);
+      throw error;
+    }
+  }
+
+  /**
+   * A `resource_changes` entry. Read from bytes, its values (`before`, `after`, `after_unknown`) come cut out
+   * (`cuts`) and are parsed only when the change does something, or when a mask says they hold secrets.
+   */
+  private change(index: number, value: unknown, cuts?: Map<string, Buffer>): void {
     this.changeCount++;
+    const change = (value as { change?: unknown } | null)?.change;
+    if (cuts && cuts.size > 0 && typeof change === 'object' && change !== null) {
+      const c = change as Obj;
+      const actions = Array.isArray(c.actions) ? c.actions.join(',') : '';
+      const valueless = actions === 'no-op' || actions === 'read';
+      const want = (k: string, mask: unknown): boolean => !valueless || marksAny(mask);
+      for (const [name, bytes] of cuts) {
+        const key = name.slice('change.'.length);
+        const needed = key === 'after_unknown' ? !valueless : want(key, key === 'before' ? c.before_sensitive : c.after_sensitive);
+        // A value not needed stays a non-null placeholder: the model only asks whether it was there.
+        c[key] = needed ? this.parseRaw(bytes) : {};
+      }
+    }
     if (!isValidChange(value)) {
       const result = ResourceChangeSchema.safeParse(value);
       if (!result.success) return this.issue(['resource_changes', index], result.error.issues);
@@ -155,7 +185,7 @@ export class PlanBuilder {
       enter: (key, first) => {
         if (key === 'resources' && first === 0x5b) {
           skeleton.resources = [];
-          return { enter: () => CAPTURE, capture: (i, value) => this.priorResource([...path, 'resources', i], value) };
+          return { enter: () => VALUES_CUT, capture: (i, value, _at, cuts) => this.priorResource([...path, 'resources', i], value, cuts) };
         }
         if (key === 'child_modules' && first === 0x5b) {
           const children: unknown[] = [];
@@ -173,7 +203,13 @@ export class PlanBuilder {
     };
   }
 
-  private priorResource(path: Key[], value: unknown): void {
+  /** A prior-state resource; read from bytes, its values come cut out, parsed only when they hold secrets. */
+  private priorResource(path: Key[], value: unknown, cuts?: Map<string, Buffer>): void {
+    const values = cuts?.get('values');
+    if (values) {
+      const r = value as Obj;
+      r.values = r.mode === 'managed' && marksAny(r.sensitive_values) ? this.parseRaw(values) : {};
+    }
     if (!isValidStateResource(value)) {
       const result = StateResource.safeParse(value);
       if (!result.success) return this.issue(path, result.error.issues);
@@ -256,7 +292,7 @@ export function walk(handler: Handler, container: Obj | unknown[]): void {
     const first = firstByte(value);
     const action = handler.enter(key, first);
     if (action === SKIP) handler.skipped?.(key, first);
-    else if (action === CAPTURE || (first !== 0x7b && first !== 0x5b)) handler.capture(key, value, 0);
+    else if (action === CAPTURE || action === RAW || 'cut' in action || (first !== 0x7b && first !== 0x5b)) handler.capture(key, value, 0);
     else walk(action, value as Obj | unknown[]);
   }
   handler.close?.();

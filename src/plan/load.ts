@@ -240,21 +240,26 @@ export async function loadPlans(source: string, opts: LoadOptions = {}): Promise
   const name = source === '-' ? '(stdin)' : source;
   const chunks = source === '-' ? streamChunks(opts.stdin ?? process.stdin) : fileChunks(source);
   const iterator = chunks[Symbol.asyncIterator]();
-  // The first 4 bytes tell a saved plan (a zip) from JSON text.
-  const head: Buffer[] = [];
-  let size = 0;
-  while (size < 4) {
-    const next = await iterator.next();
-    if (next.done) break;
-    head.push(next.value);
-    size += next.value.length;
+  try {
+    // The first 4 bytes tell a saved plan (a zip) from JSON text.
+    const head: Buffer[] = [];
+    let size = 0;
+    while (size < 4) {
+      const next = await iterator.next();
+      if (next.done) break;
+      head.push(next.value);
+      size += next.value.length;
+    }
+    const first = Buffer.concat(head);
+    if (first.subarray(0, 4).equals(ZIP_MAGIC)) return await showSavedPlan(source, name, iterator, first, opts);
+    const reader = new DocumentReader(name);
+    reader.push(first);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) reader.push(next.value);
+    return reader.end();
+  } finally {
+    // A bad input stops the reading early: the file is closed all the same.
+    await iterator.return?.(undefined);
   }
-  const first = Buffer.concat(head);
-  if (first.subarray(0, 4).equals(ZIP_MAGIC)) return showSavedPlan(source, name, iterator, first, opts);
-  const reader = new DocumentReader(name);
-  reader.push(first);
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) reader.push(next.value);
-  return reader.end();
 }
 
 /** The one plan of an input; an input with several documents is refused (tfguard check takes them). */

@@ -1,7 +1,7 @@
 /**
  * The normalized plan model every rule reads: one shape whatever the plan's format_version.
  */
-import { groupAddress, moduleAddress, resourceAddress } from './address.js';
+import { addressForms } from './address.js';
 import { collectSecrets } from './values.js';
 import {
   ACTION_LISTS,
@@ -126,11 +126,12 @@ const VALUELESS = new Set<Action>(['no-op', 'read']);
 export function normalizeChange(rc: ResourceChangeJson): ResourceChange {
   const action = ACTION_LISTS[rc.change.actions.join(',') as ActionList];
   const keep = !VALUELESS.has(action);
+  const forms = addressForms(rc.address);
   const change: ResourceChange = {
     address: rc.address,
-    moduleAddress: rc.module_address ?? moduleAddress(rc.address),
-    resourceAddress: resourceAddress(rc.address),
-    groupAddress: groupAddress(rc.address),
+    moduleAddress: rc.module_address ?? forms.moduleAddress,
+    resourceAddress: forms.resourceAddress,
+    groupAddress: forms.groupAddress,
     mode: rc.mode,
     type: rc.type,
     name: rc.name,
@@ -186,7 +187,8 @@ export function normalizeAction(ai: ActionInvocationJson): ActionInvocation {
 export function priorInstance(r: StateResourceJson, secrets: Set<string>): PriorInstance | undefined {
   if (r.mode !== 'managed') return undefined;
   collectSecrets(r.values ?? null, r.sensitive_values ?? false, secrets);
-  return { address: r.address, resourceAddress: resourceAddress(r.address), groupAddress: groupAddress(r.address), type: r.type, name: r.name };
+  const forms = addressForms(r.address);
+  return { address: r.address, resourceAddress: forms.resourceAddress, groupAddress: forms.groupAddress, type: r.type, name: r.name };
 }
 
 /** The sensitive strings of a change (before and after), collected before its values may be dropped. */

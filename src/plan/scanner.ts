@@ -9,14 +9,27 @@
 /** What a handler does with a value inside its container. */
 export const SKIP = 0;
 export const CAPTURE = 1;
-export type Action = typeof SKIP | typeof CAPTURE | Handler;
+/** Captured as bytes, not parsed: the handler decides later whether the value is needed. */
+export const RAW = 2;
+
+/**
+ * Capture a value with some of its parts cut out, unparsed: keys of its top object mapped to `true` (cut that
+ * value) or to the keys of the object under them to cut (`change` → before, after). A cut part that is `null`
+ * stays; any other is replaced by `0` in the parsed value and handed over as bytes, keyed `key` or `key.inner`.
+ */
+export interface Cut {
+  cut: ReadonlyMap<string, true | ReadonlySet<string>>;
+}
+export type Action = typeof SKIP | typeof CAPTURE | typeof RAW | Handler | Cut;
 
 /** Decides, for each value of one object or array, whether to skip it, capture it, or descend into it. */
 export interface Handler {
   /** At the start of a value: its key (object) or index (array) and its first byte. A handler descends. */
   enter(key: string | number, first: number): Action;
-  /** A captured value, parsed; `at` is the byte offset where it starts. */
-  capture(key: string | number, value: unknown, at: number): void;
+  /** A captured value, parsed; `at` is the byte offset where it starts; `cuts`: the parts a Cut took out. */
+  capture(key: string | number, value: unknown, at: number, cuts?: Map<string, Buffer>): void;
+  /** A value captured as RAW: its bytes (valid JSON, checked), to parse only if it is needed. */
+  raw?(key: string | number, bytes: Buffer): void;
   /** A skipped value: its first byte says what it is (`{`, `[`, `"`, a digit, `t`, `f`, `n`). */
   skipped?(key: string | number, first: number): void;
   /** The container closed. */
@@ -65,21 +78,43 @@ const ACCEPTING = [false, true, true, false, true, false, false, true];
 
 const OBJECT = 1;
 const ARRAY = 2;
-const LITERALS: Record<number, number[]> = { 0x74: [...Buffer.from('true')], 0x66: [...Buffer.from('false')], 0x6e: [...Buffer.from('null')] };
+/** The literal a byte starts, by byte: `t`rue, `f`alse, `n`ull. */
+const LITERALS: (number[] | undefined)[] = new Array(256).fill(undefined);
+for (const word of ['true', 'false', 'null']) LITERALS[word.charCodeAt(0)] = [...Buffer.from(word)];
 
 const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
 const ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74, 0x75]);
+/** Bytes that end the plain run of a string: '"', '\\' and control characters. */
+const STOP = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) STOP[b] = 1;
+STOP[0x22] = 1;
+STOP[0x5c] = 1;
 
 function shown(c: number): string {
   return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
+/**
+ * Node's own slicers, which `toString` calls after checking its arguments: a large plan has millions of short
+ * strings. `toString` where a Node version lacks them.
+ */
+const native = Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, start: number, end: number) => string; latin1Slice?: (this: Buffer, start: number, end: number) => string };
+const utf8Slice = native.utf8Slice;
+const latin1Slice = native.latin1Slice;
+const utf8 = utf8Slice ? (b: Buffer, s: number, e: number): string => utf8Slice.call(b, s, e) : (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
+const latin1 = latin1Slice ? (b: Buffer, s: number, e: number): string => latin1Slice.call(b, s, e) : (b: Buffer, s: number, e: number): string => b.toString('latin1', s, e);
+
 /** Text of a byte range held in pieces of earlier chunks plus the current one. */
 function textOf(pieces: Buffer[], chunk: Buffer, start: number, end: number): string {
-  if (pieces.length === 0) return chunk.toString('utf8', start, end);
+  if (pieces.length === 0) return utf8(chunk, start, end);
   return Buffer.concat([...pieces, chunk.subarray(0, end)]).toString('utf8');
+}
+
+/** The bytes of such a range (no copy when it lies in one chunk). */
+function bytesOf(pieces: Buffer[], chunk: Buffer, start: number, end: number): Buffer {
+  return pieces.length === 0 ? chunk.subarray(start, end) : Buffer.concat([...pieces, chunk.subarray(0, end)]);
 }
 
 export class JsonScanner {
@@ -94,6 +129,8 @@ export class JsonScanner {
   // Strings.
   private escape = 0; // 0 none, 1 after '\', 2..5 hex digits of \u to come
   private isKey = false;
+  /** The string being read (at a handler's level) holds an escape. */
+  private escaped = false;
   private keyStart = -1;
   private keyPieces: Buffer[] = [];
   // Numbers and literals.
@@ -107,6 +144,17 @@ export class JsonScanner {
   private capPieces: Buffer[] = [];
   private capHandler: Handler | null = null;
   private capKey: string | number = 0;
+  private capRaw = false;
+  /** `quiet` read to the end of the value it was in. */
+  private ended = false;
+  // Cuts of the value being captured: the spec, the keys at depth 1 and 2 within it, and the ranges cut.
+  private cutSpec: Cut['cut'] | null = null;
+  private cutKeys: string[] = ['', ''];
+  private keyAt = -1;
+  private cutAt = -1;
+  private cutDepth = -1;
+  private cutName = '';
+  private cuts: [string, number, number][] = [];
 
   constructor(
     private readonly sink: DocumentSink,
@@ -127,6 +175,11 @@ export class JsonScanner {
     const n = chunk.length;
     let i = 0;
     while (i < n) {
+      if (this.kinds.length > this.handlers.length) {
+        i = this.quiet(chunk, i, n);
+        if (this.ended) this.endValue(chunk, i);
+        continue;
+      }
       const state = this.state;
       if (state === S_STRING) {
         i = this.string(chunk, i, n);
@@ -175,6 +228,7 @@ export class JsonScanner {
         case S_OBJ_KEY:
           if (c === 0x22) {
             this.isKey = true;
+            this.escaped = false;
             this.keyStart = i;
             this.keyPieces = [];
             this.state = S_STRING;
@@ -224,7 +278,11 @@ export class JsonScanner {
     if (handler) {
       const key = this.kinds[depth - 1] === ARRAY ? (this.keys[depth - 1] as number) : this.keys[depth - 1]!;
       const action = handler.enter(key, c);
-      if (action === CAPTURE || (typeof action === 'object' && c !== 0x7b && c !== 0x5b)) {
+      const cut = typeof action === 'object' && 'cut' in action ? action.cut : null;
+      if (action === CAPTURE || action === RAW || cut || (typeof action === 'object' && c !== 0x7b && c !== 0x5b)) {
+        this.capRaw = action === RAW;
+        this.cutSpec = cut && c === 0x7b ? cut : null;
+        this.cuts = [];
         this.capDepth = depth;
         this.capStart = i;
         this.capAbs = this.offset + i;
@@ -232,17 +290,21 @@ export class JsonScanner {
         this.capHandler = handler;
         this.capKey = key;
       } else if (action === SKIP) handler.skipped?.(key, c);
-      else child = action;
+      else child = action as Handler;
     }
     if (c === 0x7b || c === 0x5b) {
       this.kinds.push(c === 0x7b ? OBJECT : ARRAY);
-      this.handlers.push(child);
-      this.keys.push(c === 0x7b ? '' : 0);
+      // Only containers a handler descends into get a frame; the rest is read by `quiet`.
+      if (child) {
+        this.handlers.push(child);
+        this.keys.push(c === 0x7b ? '' : 0);
+      }
       this.state = c === 0x7b ? S_OBJ_FIRST : S_ARR_FIRST;
       return i + 1;
     }
     if (c === 0x22) {
       this.isKey = false;
+      this.escaped = false;
       this.state = S_STRING;
       return i + 1;
     }
@@ -263,14 +325,28 @@ export class JsonScanner {
   private endValue(chunk: Buffer, end: number): void {
     const depth = this.kinds.length;
     if (depth === this.capDepth) {
-      const text = textOf(this.capPieces, chunk, this.capStart, end);
       const handler = this.capHandler!;
       const at = this.capAbs;
+      const [pieces, start] = [this.capPieces, this.capStart];
       this.capDepth = -1;
       this.capStart = -1;
       this.capPieces = [];
       this.capHandler = null;
-      handler.capture(this.capKey, this.parse(text, at, this.document), at);
+      if (this.cutSpec) {
+        this.cutSpec = null;
+        const bytes = bytesOf(pieces, chunk, start, end);
+        const parts: string[] = [];
+        const raws = new Map<string, Buffer>();
+        let pos = 0;
+        for (const [name, from, to] of this.cuts) {
+          parts.push(utf8(bytes, pos, from - at), '0');
+          raws.set(name, bytes.subarray(from - at, to - at));
+          pos = to - at;
+        }
+        parts.push(utf8(bytes, pos, bytes.length));
+        handler.capture(this.capKey, this.parse(parts.join(''), at, this.document), at, raws);
+      } else if (this.capRaw) handler.raw!(this.capKey, bytesOf(pieces, chunk, start, end));
+      else handler.capture(this.capKey, pieces.length === 0 ? this.scalar(chunk, start, end, at) : this.parse(textOf(pieces, chunk, start, end), at, this.document), at);
     }
     if (depth === 0) {
       this.state = S_DOC;
@@ -280,6 +356,17 @@ export class JsonScanner {
       this.keys[depth - 1] = (this.keys[depth - 1] as number) + 1;
       this.state = S_ARR_NEXT;
     } else this.state = S_OBJ_NEXT;
+  }
+
+  /** A captured value within one chunk; a plain string, a number or a literal needs no JSON.parse. */
+  private scalar(chunk: Buffer, start: number, end: number, at: number): unknown {
+    const first = chunk[start]!;
+    if (first === 0x22 && !this.escaped) return utf8(chunk, start + 1, end - 1);
+    if (first === 0x2d || isDigit(first)) return Number(latin1(chunk, start, end));
+    if (first === 0x74) return true;
+    if (first === 0x66) return false;
+    if (first === 0x6e) return null;
+    return this.parse(utf8(chunk, start, end), at, this.document);
   }
 
   private close(chunk: Buffer, i: number): number {
@@ -295,6 +382,185 @@ export class JsonScanner {
     }
     this.endValue(chunk, i + 1);
     return i + 1;
+  }
+
+  /**
+   * The hot loop: every byte inside a value no handler looks into (most of a plan), checked with the state
+   * in local variables, until the value ends (then the container that holds it goes on) or the chunk does.
+   */
+  private quiet(chunk: Buffer, i: number, n: number): number {
+    const kinds = this.kinds;
+    const base = this.handlers.length;
+    let state = this.state;
+    let esc = this.escape;
+    let num = this.num;
+    let isKey = this.isKey;
+    let literal = this.literal;
+    let literalAt = this.literalAt;
+    let done = false;
+    scan: while (i < n) {
+      let c = chunk[i]!;
+      if (state === S_STRING) {
+        if (esc !== 0) {
+          if (esc === 1) {
+            if (!ESCAPES.has(c)) this.fail('syntax', this.offset + i, `a bad escape \\${String.fromCharCode(c)} in a string`);
+            esc = c === 0x75 ? 5 : 0;
+          } else {
+            if (!isHex(c)) this.fail('syntax', this.offset + i, 'a bad \\u escape in a string');
+            esc = esc === 2 ? 0 : esc - 1;
+          }
+          i++;
+          continue;
+        }
+        while (STOP[c] === 0) {
+          if (++i === n) break scan;
+          c = chunk[i]!;
+        }
+        i++;
+        if (c === 0x22) {
+          if (isKey) {
+            state = S_COLON;
+            if (this.keyAt >= 0) this.cutKey(chunk, i, kinds.length - base);
+          } else {
+            state = kinds[kinds.length - 1] === ARRAY ? S_ARR_NEXT : S_OBJ_NEXT;
+            if (kinds.length === this.cutDepth) this.cutEnd(i);
+          }
+        } else if (c === 0x5c) esc = 1;
+        else this.fail('syntax', this.offset + i - 1, `a control character (${shown(c)}) in a string`);
+        continue;
+      }
+      if (state === S_NUMBER) {
+        let next = -1;
+        if (c >= 0x30 && c <= 0x39) next = num === N_MINUS ? (c === 0x30 ? N_ZERO : N_INT) : num === N_ZERO ? -2 : num === N_DOT ? N_FRAC : num === N_E || num === N_ESIGN ? N_EXP : num;
+        else if (c === 0x2e) next = num === N_ZERO || num === N_INT ? N_DOT : -2;
+        else if (c === 0x65 || c === 0x45) next = num === N_ZERO || num === N_INT || num === N_FRAC ? N_E : -2;
+        else if (c === 0x2b || c === 0x2d) next = num === N_E ? N_ESIGN : -2;
+        if (next === -2 || (next === -1 && !ACCEPTING[num])) this.fail('syntax', this.offset + i, `${shown(c)} in a number`);
+        if (next === -1) {
+          state = kinds[kinds.length - 1] === ARRAY ? S_ARR_NEXT : S_OBJ_NEXT;
+          if (kinds.length === this.cutDepth) this.cutEnd(i);
+        } else {
+          num = next;
+          i++;
+        }
+        continue;
+      }
+      if (state === S_LITERAL) {
+        if (c !== literal[literalAt]) this.fail('syntax', this.offset + i, `${shown(c)} in a literal`);
+        i++;
+        if (++literalAt === literal.length) {
+          state = kinds[kinds.length - 1] === ARRAY ? S_ARR_NEXT : S_OBJ_NEXT;
+          if (kinds.length === this.cutDepth) this.cutEnd(i);
+        }
+        continue;
+      }
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        i++;
+        continue;
+      }
+      let close = false;
+      switch (state) {
+        case S_ARR_FIRST:
+          if (c === 0x5d) {
+            close = true;
+            break;
+          }
+        // falls through
+        case S_VALUE:
+        case S_ARR_VALUE:
+          if (state === S_VALUE && this.cutSpec !== null && c !== 0x6e) this.cutStart(i, kinds.length - base, kinds.length);
+          if (c === 0x22) {
+            isKey = false;
+            state = S_STRING;
+          } else if (c === 0x7b) {
+            kinds.push(OBJECT);
+            state = S_OBJ_FIRST;
+          } else if (c === 0x5b) {
+            kinds.push(ARRAY);
+            state = S_ARR_FIRST;
+          } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+            num = c === 0x2d ? N_MINUS : c === 0x30 ? N_ZERO : N_INT;
+            state = S_NUMBER;
+          } else if (LITERALS[c] !== undefined) {
+            literal = LITERALS[c]!;
+            literalAt = 1;
+            state = S_LITERAL;
+          } else this.fail('syntax', this.offset + i, `${shown(c)} where a value was expected`);
+          break;
+        case S_ARR_NEXT:
+          if (c === 0x2c) state = S_ARR_VALUE;
+          else if (c === 0x5d) close = true;
+          else this.fail('syntax', this.offset + i, `${shown(c)} where ',' or ']' was expected`);
+          break;
+        case S_OBJ_FIRST:
+        case S_OBJ_KEY:
+          if (c === 0x22) {
+            isKey = true;
+            state = S_STRING;
+            this.keyAt = this.cutSpec !== null && kinds.length - base <= 2 ? this.offset + i : -1;
+          } else if (c === 0x7d && state === S_OBJ_FIRST) close = true;
+          else this.fail('syntax', this.offset + i, `${shown(c)} where ${state === S_OBJ_FIRST ? "a key or '}'" : 'a key'} was expected`);
+          break;
+        case S_COLON:
+          if (c !== 0x3a) this.fail('syntax', this.offset + i, `${shown(c)} where ':' was expected`);
+          state = S_VALUE;
+          break;
+        case S_OBJ_NEXT:
+          if (c === 0x2c) state = S_OBJ_KEY;
+          else if (c === 0x7d) close = true;
+          else this.fail('syntax', this.offset + i, `${shown(c)} where ',' or '}' was expected`);
+          break;
+      }
+      i++;
+      if (!close) continue;
+      const kind = kinds.pop();
+      if ((kind === OBJECT) !== (c === 0x7d)) this.fail('syntax', this.offset + i - 1, `${shown(c)} closes a${kind === OBJECT ? 'n object' : 'n array'}`);
+      if (kinds.length === base) {
+        done = true;
+        break;
+      }
+      state = kinds[kinds.length - 1] === ARRAY ? S_ARR_NEXT : S_OBJ_NEXT;
+      if (kinds.length === this.cutDepth) this.cutEnd(i);
+    }
+    this.state = state;
+    this.escape = esc;
+    this.num = num;
+    this.isKey = isKey;
+    this.literal = literal;
+    this.literalAt = literalAt;
+    // The caller ends the value: a call from here, rare in the long loop, would keep deoptimizing it.
+    this.ended = done;
+    return i;
+  }
+
+  /** A key at depth 1 or 2 of a value being cut ended just before chunk[end]: remember it. */
+  private cutKey(chunk: Buffer, end: number, depth: number): void {
+    const from = this.keyAt - this.offset;
+    this.keyAt = -1;
+    if (from >= 0) {
+      let plain = true;
+      for (let k = from + 1; k < end - 1; k++) if (chunk[k] === 0x5c) plain = false;
+      this.cutKeys[depth - 1] = plain ? utf8(chunk, from + 1, end - 1) : (JSON.parse(utf8(chunk, from, end)) as string);
+      return;
+    }
+    const raw = Buffer.concat([...this.capPieces, chunk.subarray(0, end)]).subarray(from + this.offset - this.capAbs);
+    this.cutKeys[depth - 1] = JSON.parse(raw.toString('utf8')) as string;
+  }
+
+  /** A value starts at chunk[i] in an object at `depth` within the captured value: is it one to cut? */
+  private cutStart(i: number, depth: number, level: number): void {
+    const spec = this.cutSpec!;
+    const outer = spec.get(this.cutKeys[0]!);
+    if (depth === 1 && outer === true) this.cutName = this.cutKeys[0]!;
+    else if (depth === 2 && outer !== undefined && outer !== true && outer.has(this.cutKeys[1]!)) this.cutName = `${this.cutKeys[0]}.${this.cutKeys[1]}`;
+    else return;
+    this.cutAt = this.offset + i;
+    this.cutDepth = level;
+  }
+
+  private cutEnd(end: number): void {
+    this.cuts.push([this.cutName, this.cutAt, this.offset + end]);
+    this.cutDepth = -1;
   }
 
   private string(chunk: Buffer, i: number, n: number): number {
@@ -319,6 +585,7 @@ export class JsonScanner {
       }
       if (c === 0x5c) {
         this.escape = 1;
+        this.escaped = true;
         i++;
         continue;
       }
@@ -336,8 +603,8 @@ export class JsonScanner {
   private keyEnd(chunk: Buffer, end: number): void {
     const depth = this.kinds.length;
     if (this.handlers[depth - 1]) {
-      const raw = textOf(this.keyPieces, chunk, this.keyStart, end);
-      this.keys[depth - 1] = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+      if (this.keyPieces.length === 0 && !this.escaped) this.keys[depth - 1] = utf8(chunk, this.keyStart + 1, end - 1);
+      else this.keys[depth - 1] = JSON.parse(textOf(this.keyPieces, chunk, this.keyStart, end)) as string;
     }
     this.keyStart = -1;
     this.keyPieces = [];

@@ -92,10 +92,20 @@ export function collectSecrets(value: unknown, sensitive: unknown, into: Set<str
     collectStrings(value, into, depth);
     return;
   }
-  if (value === null || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    collectSecrets(v, child(sensitive, k), into, depth + 1);
+  if (value === null || typeof value !== 'object' || typeof sensitive !== 'object') return;
+  // The mask mirrors the value and is mostly empty: walk its keys, not the value's.
+  for (const k of Object.keys(sensitive)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) collectSecrets(v, (sensitive as Record<string, unknown>)[k], into, depth + 1);
   }
+}
+
+/** Whether a mask marks anything sensitive (a value with such a mask holds secrets to collect). */
+export function marksAny(mask: unknown, depth = 0): boolean {
+  if (mask === true) return true;
+  if (mask === null || typeof mask !== 'object' || depth > MAX_DEPTH) return false;
+  for (const m of Object.values(mask as Record<string, unknown>)) if (marksAny(m, depth + 1)) return true;
+  return false;
 }
 
 function collectStrings(value: unknown, into: Set<string>, depth: number): void {
