@@ -116,7 +116,9 @@ function matchTokens(tokens: readonly Token[], text: readonly string[]): boolean
 export function compileGlob(pattern: string): Matcher {
   const chars = Array.from(pattern);
   if (chars.length > MAX_GLOB_LENGTH) throw new GlobError(`${JSON.stringify(pattern.slice(0, 40))}…: longer than ${MAX_GLOB_LENGTH} characters`);
-  const alternatives = expand(chars, pattern).map(simplify);
+  // Most patterns (resource types) have no braces or escapes: their tokens are their characters.
+  if (!/[*?{}\\]/.test(pattern)) return (text) => text === pattern;
+  const alternatives = (/[{}\\]/.test(pattern) ? expand(chars, pattern) : [chars.map((c): Token => (c === '*' ? STAR : c === '?' ? ONE : c))]).map(simplify);
   return (text) => {
     const points = Array.from(text);
     return alternatives.some((tokens) => matchTokens(tokens, points));

@@ -5,6 +5,8 @@
  * WebAssembly start-up (~100 ms) is paid only by commands that read sources. No other file in src/ may use it.
  * A `.tf` file larger than the limit (limits.ts) is refused before it is read.
  *
+ * A parse is cached by the file's content hash (cache.ts): a file parsed before, unchanged, is not parsed again.
+ *
  * hcl2json gives no positions, so lines are found by searching the file text for the block headers
  * (`resource "TYPE" "NAME" {`, `removed {`, `provisioner "local-exec" {`).
  */
@@ -13,6 +15,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { collectBlocks } from './blocks.js';
+import { cachedParse, storeParse } from './cache.js';
 import { isTerraformFile } from './files.js';
 import { type Json, displayPath, errorMessage, escapeRegExp, isObject, labelledBlocks, oneLine, stripBom } from './json-values.js';
 import type { ParsedFile } from './lines.js';
@@ -237,11 +240,17 @@ async function readParsed(ctx: LoadContext, abs: string): Promise<ParsedFile> {
     }
     if (!isObject(json)) throw new InputError(`${display}: cannot parse: not a JSON object`);
   } else {
-    try {
-      json = await hclParser()(display, text);
-    } catch (error) {
-      if (error instanceof ParserFailure) throw new InputError(`${display}: cannot be read: ${oneLine(error.message)}`);
-      throw new InputError(`${display}: cannot parse: ${hclReason(display, errorMessage(error))}`);
+    const cached = await cachedParse(text);
+    if (cached) json = cached;
+    else {
+      try {
+        json = await hclParser()(display, text);
+      } catch (error) {
+        if (error instanceof ParserFailure) throw new InputError(`${display}: cannot be read: ${oneLine(error.message)}`);
+        throw new InputError(`${display}: cannot parse: ${hclReason(display, errorMessage(error))}`);
+      }
+      if (!isObject(json)) throw new InputError(`${display}: cannot parse: hcl2json returned no object`);
+      await storeParse(text, json);
     }
     if (!isObject(json)) throw new InputError(`${display}: cannot parse: hcl2json returned no object`);
   }

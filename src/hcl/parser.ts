@@ -72,6 +72,21 @@ function crashReason(text: string): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
+let version: string | undefined;
+
+/** The parser's version, which the parse cache (cache.ts) keys its entries on. */
+export function parserVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = createRequire(import.meta.url)('@cdktf/hcl2json/package.json') as { version?: unknown };
+      version = String(pkg.version);
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}
+
 /** A parser backed by one worker running `module` (default: @cdktf/hcl2json). */
 export function workerParser(module = createRequire(import.meta.url).resolve('@cdktf/hcl2json')): ParseFn {
   let worker: Worker | undefined;
