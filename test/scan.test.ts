@@ -309,7 +309,7 @@ removed {
     await writeFile(join(dir, 'db', 'other.tf'), 'resource "terraform_data" "moved_away" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n');
     const { code, report } = await scanJson(dir, { base: 'HEAD' });
     expect(code).toBe(1);
-    expect(report.scan).toEqual({ dir, base: 'HEAD' });
+    expect(report.scan).toEqual({ dir, base: 'HEAD', config: null });
     expect(report.findings.map((f: any) => [f.rule, f.severity, f.file, f.line, f.addresses])).toEqual([
       ['prevent-destroy-removed', 'block', 'db/main.tf', 1, ['module.db.terraform_data.db']],
       ['prevent-destroy-removed', 'block', 'db/main.tf', 27, ['module.db.terraform_data.deleted']],
@@ -378,7 +378,7 @@ describe('--commits: what each commit of a range adds', () => {
     await commitFiles(dir, 'deploy, edited', { 'ci/deploy.sh': '#!/bin/sh\n# deploy\nterraform apply -auto-approve\n' });
     const { code, report } = await scanJson(dir, { commits: `${base}..HEAD` });
     expect(code).toBe(1);
-    expect(report.scan).toEqual({ dir, base: null, commits: { range: `${base}..HEAD`, count: 5 } });
+    expect(report.scan).toEqual({ dir, base: null, commits: { range: `${base}..HEAD`, count: 5 }, config: null });
     expect(report.findings.map((f: any) => [f.rule, f.file, f.line, f.commit?.short, f.commit?.subject, f.only_in_commit])).toEqual([
       ['auto-approve', 'ci/deploy.sh', 3, short(dir, kept), 'deploy', undefined],
       ['destroy-provisioner', 'reset.tf', 2, short(dir, added), 'reset on destroy', true],
@@ -499,8 +499,8 @@ describe('the built CLI', () => {
     const run = tfguard(['scan', '--format', 'json'], INCIDENT_SRC);
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout);
-    expect(Object.keys(report)).toEqual(['tool', 'version', 'scan', 'decision', 'findings']);
-    expect(report).toMatchObject({ tool: 'tfguard', version: '0.1.0', scan: { dir: '.', base: null }, decision: 'block' });
+    expect(Object.keys(report)).toEqual(['tool', 'version', 'scan', 'decision', 'findings', 'notes', 'waived', 'expired_waivers']);
+    expect(report).toMatchObject({ tool: 'tfguard', version: '0.1.0', scan: { dir: '.', base: null, config: null }, decision: 'block' });
     expect(Object.keys(report.findings[0])).toEqual(['rule', 'severity', 'message', 'file', 'line', 'addresses']);
   });
 
@@ -533,7 +533,7 @@ describe('the built CLI', () => {
     expect(run.stdout).toContain('BLOCK  prevent-destroy-removed');
     expect(run.stdout).toContain('    at main.tf:1');
     const json = JSON.parse(tfguard(['scan', dir, '--base', 'HEAD', '--format', 'json']).stdout);
-    expect(json.scan).toEqual({ dir, base: 'HEAD' });
+    expect(json.scan).toEqual({ dir, base: 'HEAD', config: null });
     expect(json.findings.map((f: any) => f.addresses)).toEqual([['terraform_data.db']]);
   });
 

@@ -7,6 +7,9 @@ import { runRules, type RunResult } from '../engine/run.js';
 import { loadPlan, loadPlans } from '../plan/load.js';
 import type { Plan } from '../plan/model.js';
 import { readSources } from './sources.js';
+import { inlineWaivers } from '../engine/inline-waivers.js';
+import { holdsTerraform } from '../hcl/files.js';
+import type { Sources } from '../hcl/types.js';
 
 export interface ReviewInput {
   /** A plan JSON file, a saved plan, or `-`. */
@@ -51,19 +54,33 @@ export async function reviewPlans(input: ReviewInput): Promise<Reviewed[]> {
 }
 
 async function judge(input: ReviewInput, sourceName: string, plan: Plan, config: Config): Promise<Reviewed> {
-  const { state: sources, locations } = await readSources(plan, input.dir, {
-    wantLocations: input.wantLocations ?? false,
-    maxHclFileBytes: hclFileLimit(config.tfFileMb),
-  });
-  const result = runRules({
-    plan,
-    config,
-    rules: RULES,
-    today: todayUtc(),
-    sources,
-    expect: input.expect ?? [],
-    targets: input.targets ?? [],
-    ...(locations ? { locations } : {}),
-  });
+  const maxHclFileBytes = hclFileLimit(config.tfFileMb);
+  const { state: sources, locations } = await readSources(plan, input.dir, { wantLocations: input.wantLocations ?? false, maxHclFileBytes });
+  const run = (waivers: Config['waivers']) =>
+    runRules({
+      plan,
+      config: { ...config, waivers },
+      rules: RULES,
+      today: todayUtc(),
+      sources,
+      expect: input.expect ?? [],
+      targets: input.targets ?? [],
+      ...(locations ? { locations } : {}),
+    });
+  let result = run(config.waivers);
+  // Inline waivers (`# tfguard:allow` comments) live in the sources: read when a finding is left to waive.
+  if (result.findings.length > 0) {
+    const read = sources.status === 'loaded' ? sources.sources : (locations ?? (await readAllSources(input.dir, maxHclFileBytes)));
+    const inline = read ? inlineWaivers(read, RULE_IDS) : [];
+    if (inline.length > 0) result = run([...config.waivers, ...inline]);
+  }
   return { sourceName, plan, config, result };
+}
+
+const RULE_IDS = RULES.map((r) => r.meta.id) as [string, ...string[]];
+
+async function readAllSources(dir: string, maxHclFileBytes: number): Promise<Sources | undefined> {
+  if (!(await holdsTerraform(dir))) return undefined;
+  const { loadSources } = await import('../hcl/load.js');
+  return loadSources(dir, { maxHclFileBytes });
 }

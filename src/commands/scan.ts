@@ -3,6 +3,8 @@
  * destroy-time provisioners in every root module under DIR, `-auto-approve` outside tfguard in scripts and CI,
  * with `--base REF` every `prevent_destroy = true` removed since REF, and with `--commits BASE..TIP` (or `TIP`)
  * what each commit of that range adds in the files it changes, also when a later commit removes it again.
+ * It reads the same `.tfguard.json` as `check` (severity of destroy-provisioner, waivers) and the `tfguard:allow`
+ * comments; with `--new-only` (the git hooks) what the base already has is a note, and only what is new blocks.
  */
 import { escapeControls } from '../report/escape.js';
 import { stat, writeFile } from 'node:fs/promises';
@@ -17,8 +19,13 @@ import { decide, sortFindings, type ScanFinding, type ScanResult } from '../scan
 import { walk } from '../scan/walk.js';
 import { maxCommits } from '../scan/commits.js';
 import { exitCodeFor, parseFailOn } from './fail-on.js';
+import { RULES } from '../../rules/index.js';
+import { loadConfig } from '../config/load.js';
+import { judgeScan, scanInlineWaivers } from '../scan/judge.js';
 
 export interface ScanOptions {
+  config?: string;
+  newOnly?: boolean;
   base?: string;
   commits?: string;
   maxCommits?: string;
@@ -45,6 +52,10 @@ export async function scan(dirArg: string | undefined, opts: ScanOptions): Promi
   }
   if (!info.isDirectory()) throw new InputError(`${shown}: not a directory`);
 
+  // The config first: an invalid one is an error before anything else (exit 2), as in check.
+  const config = await loadConfig({ dir, file: opts.config, rules: RULES });
+  if (opts.newOnly && opts.commits === undefined) throw new UsageError('--new-only tells what --commits adds, which is not given');
+
   // Git is asked first: a wrong --base fails before any parsing.
   const prevent = opts.base === undefined ? undefined : await import('../scan/prevent-destroy.js');
   const base = prevent && opts.base !== undefined ? await prevent.resolveBase(dir, shown, opts.base) : undefined;
@@ -60,10 +71,13 @@ export async function scan(dirArg: string | undefined, opts: ScanOptions): Promi
     prevent && base ? prevent.protectedAtBaseOf(dir, base) : undefined,
     history,
   ]);
-  let findings: ScanFinding[] = [...destroyProvisionerFindings(terraform), ...autoApprove];
-  if (commits) findings = (await import('../scan/attribute.js')).attributeFindings(findings, terraform, commits);
-  if (prevent && atBase) findings.push(...prevent.preventDestroyFindings(terraform, atBase));
+  let all: ScanFinding[] = [...destroyProvisionerFindings(terraform), ...autoApprove];
+  if (commits) all = (await import('../scan/attribute.js')).attributeFindings(all, terraform, commits);
+  if (prevent && atBase) all.push(...prevent.preventDestroyFindings(terraform, atBase));
+  const inline = scanInlineWaivers(terraform, RULES.map((r) => r.meta.id) as [string, ...string[]]);
+  const { findings, waived, expiredWaivers, notes } = judgeScan(all, { config, inline, today: new Date().toISOString().slice(0, 10), newOnly: opts.newOnly === true });
   sortFindings(findings);
+  sortFindings(notes);
 
   const result: ScanResult = {
     dir: shown,
@@ -72,6 +86,10 @@ export async function scan(dirArg: string | undefined, opts: ScanOptions): Promi
     findings,
     ...(commits ? { commits: { range: commits.range.spec, count: commits.commits.length, files: commits.files } } : {}),
     counts: { roots: terraform.roots.length, terraformFiles: tree.terraformFiles, commandFiles: tree.commandFiles.length, baseFiles: atBase?.files ?? 0 },
+    config: config.source ?? null,
+    waived,
+    expiredWaivers,
+    notes,
   };
   const toFile = opts.output !== undefined;
   const color = !toFile && format === 'text' && wantColor({ flag: opts.color, isTTY: process.stdout.isTTY === true, env: process.env });

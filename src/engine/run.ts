@@ -10,13 +10,16 @@ import { explainChain } from './chain.js';
 import { decide } from './decide.js';
 import { explainChange } from './explain.js';
 import type { Decision, Finding, InstanceDetail, Rule, Severity, SourcesState } from './types.js';
-import { applyWaivers, type ExpiredWaiver, type WaivedFinding } from './waivers.js';
+import { applyWaivers, unmatchedWaivers, type ExpiredWaiver, type WaivedFinding } from './waivers.js';
+import type { Waiver } from '../config/schema.js';
 
 export interface RunResult {
   decision: Decision;
   findings: Finding[];
   waived: WaivedFinding[];
   expiredWaivers: ExpiredWaiver[];
+  /** Waivers of the config whose glob matches no address of the plan: they waive nothing here. */
+  unmatchedWaivers?: Waiver[];
 }
 
 export interface RunInput {
@@ -100,5 +103,6 @@ export function runRules({ plan, config, rules, today, sources = { status: 'not-
   }
   all.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule));
   const { findings, waived, expiredWaivers } = applyWaivers(all, config.waivers, today);
-  return { decision: decide(findings), findings, waived, expiredWaivers };
+  const addresses = [...plan.changes.map((c) => c.address), ...plan.prior.map((p) => p.address)];
+  return { decision: decide(findings), findings, waived, expiredWaivers, unmatchedWaivers: unmatchedWaivers(config.waivers, addresses) };
 }

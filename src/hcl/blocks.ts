@@ -6,6 +6,12 @@ import { formatAddress, parseAddress } from '../plan/address.js';
 
 export function collectBlocks(sources: Sources, module: string, file: ParsedFile): void {
   const locate = new Locator(file);
+  const attached = new Set<number>();
+  const directivesAbove = (at: BlockAt) => {
+    const found = locate.directivesAbove(at);
+    for (const d of found) attached.add(d.line);
+    return found.length > 0 ? { directives: found } : {};
+  };
   for (const mode of ['managed', 'data'] as const) {
     const byType = file.json[mode === 'managed' ? 'resource' : 'data'];
     if (!isObject(byType)) continue;
@@ -27,6 +33,7 @@ export function collectBlocks(sources: Sources, module: string, file: ParsedFile
             lifecycle: lifecycle(body),
             file: file.display,
             line: at.line,
+            ...directivesAbove(at),
           };
           const existing = sources.blocks.get(block.groupAddress);
           sources.blocks.set(block.groupAddress, existing ? mergeBlock(existing, block) : block);
@@ -49,8 +56,11 @@ export function collectBlocks(sources: Sources, module: string, file: ParsedFile
       provisioners: provisioners(body, locate, at),
       file: file.display,
       line: at.line,
+      ...directivesAbove(at),
     } satisfies RemovedBlock);
   }
+  const stray = locate.directives().filter((d) => !attached.has(d.line));
+  if (stray.length > 0) (sources.strayDirectives ??= []).push(...stray);
 }
 
 /**
@@ -68,6 +78,7 @@ export function mergeBlock(a: ResourceBlock, b: ResourceBlock): ResourceBlock {
     hasCount: a.hasCount || b.hasCount,
     hasForEach: a.hasForEach || b.hasForEach,
     provisioners: [...a.provisioners, ...b.provisioners],
+    ...(a.directives || b.directives ? { directives: [...(a.directives ?? []), ...(b.directives ?? [])] } : {}),
     lifecycle: {
       preventDestroy: a.lifecycle.preventDestroy || b.lifecycle.preventDestroy,
       createBeforeDestroy: a.lifecycle.createBeforeDestroy || b.lifecycle.createBeforeDestroy,

@@ -3,6 +3,7 @@
  * the parsed blocks come.
  */
 import { escapeRegExp, type Json } from './json-values.js';
+import type { DirectiveComment } from './types.js';
 
 /** A parsed `.tf` file with its text, for finding lines. */
 export interface ParsedFile {
@@ -21,6 +22,10 @@ export interface BlockAt {
   start?: number;
   end?: number;
 }
+
+/** A `tfguard:` comment (`#` or `//`), at the start of a line or after code; group 1 is what follows `tfguard:`. */
+const DIRECTIVE = /(?:^|\s)(?:#|\/\/)\s*tfguard:(.*)$/;
+const COMMENT_LINE = /^\s*(?:#|\/\/)/;
 
 export const TOP_LEVEL = /^(?:resource|data|removed|module|variable|output|locals|provider|terraform|moved|import|check)\b[^\n]*\{/gm;
 
@@ -64,6 +69,34 @@ export class Locator {
       found = m.index;
     }
     return this.lineOf(found);
+  }
+
+  /** Every `tfguard:` comment of the file. */
+  directives(): DirectiveComment[] {
+    if (this.file.isJson) return [];
+    return this.textLines().flatMap((text, i) => {
+      const m = DIRECTIVE.exec(text);
+      return m ? [{ file: this.file.display, line: i + 1, text: m[1]!.trim() }] : [];
+    });
+  }
+
+  /** The `tfguard:` comments in the run of whole-line comments right above a block header. */
+  directivesAbove(at: BlockAt): DirectiveComment[] {
+    if (this.file.isJson || at.start === undefined) return [];
+    const lines = this.textLines();
+    const out: DirectiveComment[] = [];
+    for (let i = at.line - 2; i >= 0 && COMMENT_LINE.test(lines[i]!); i--) {
+      const m = DIRECTIVE.exec(lines[i]!);
+      if (m) out.unshift({ file: this.file.display, line: i + 1, text: m[1]!.trim() });
+    }
+    return out;
+  }
+
+  private lines?: string[];
+
+  private textLines(): string[] {
+    this.lines ??= this.file.text.split(/\r?\n/);
+    return this.lines;
   }
 
   private next(key: string): number {

@@ -43,6 +43,18 @@ export interface SourceLocation {
   line: number;
 }
 
+/**
+ * A `# tfguard:allow RULE reason="..." expires=YYYY-MM-DD` comment (or `//`), as written: engine/inline-waivers.ts
+ * reads and checks it. `text` is what follows `tfguard:`.
+ */
+export interface DirectiveComment {
+  /** The file, as blocks name theirs. */
+  file: string;
+  /** 1-based line of the comment. */
+  line: number;
+  text: string;
+}
+
 export interface ResourceBlock extends SourceLocation {
   /** Group address: module path without keys + `type.name` (`module.node.terraform_data.reset`). */
   groupAddress: string;
@@ -55,6 +67,8 @@ export interface ResourceBlock extends SourceLocation {
   hasForEach: boolean;
   provisioners: SourceProvisioner[];
   lifecycle: SourceLifecycle;
+  /** `tfguard:` comments in the run of comment lines right above the block header. */
+  directives?: DirectiveComment[];
 }
 
 export interface RemovedBlock extends SourceLocation {
@@ -66,6 +80,8 @@ export interface RemovedBlock extends SourceLocation {
   /** `lifecycle { destroy = false }` forgets instead of destroying. Default true. */
   destroy: boolean;
   provisioners: SourceProvisioner[];
+  /** `tfguard:` comments right above the block header. */
+  directives?: DirectiveComment[];
 }
 
 export interface ModuleInstanceDir {
@@ -86,4 +102,6 @@ export interface Sources {
   removed: RemovedBlock[];
   /** Module calls whose sources could not be found (registry module before `terraform init`, say). */
   missingModules: { module: string; source: string }[];
+  /** `tfguard:` comments that are not right above a resource or removed block: an error where they are read. */
+  strayDirectives?: DirectiveComment[];
 }

@@ -65,7 +65,7 @@ exec 1>&2
 finish() {
   case $1 in
     0) exit 0 ;;
-    1) echo "tfguard: ${what} refused: the scan above blocks it. Change the sources, or ${what} anyway, knowingly: ${bypass}" >&2 ;;
+    1) echo "tfguard: ${what} refused: the scan above blocks what this ${what} adds. Change the sources, or waive a reviewed finding with a reason (tfguard:allow, .tfguard.json); or ${what} anyway, knowingly: ${bypass}" >&2 ;;
     *) echo "tfguard: could not check this ${what} (exit $1), so it is refused. Fix the error above, or ${what} anyway, knowingly: ${bypass}" >&2 ;;
   esac
   exit 1
@@ -130,6 +130,7 @@ function prePush(): string {
   return `# pre-push: stdin holds one line per pushed ref, "<local ref> <local sha> <remote ref> <remote sha>".
 # Each pushed ref is scanned as a whole (its tip, with --base the commit the remote has for prevent_destroy
 # removed) and commit by commit (--commits: what every pushed commit adds, also when a later commit removes it).
+# Only what the push adds or changes blocks (--new-only): what the remote already has is shown as notes.
 # The base: the remote's commit; for a new branch (remote sha all zeros), the merge-base with the remote's default
 # branch; else none, and the pushed commits are those no remote-tracking ref has. Deletions are skipped.
 remote=$1
@@ -167,10 +168,10 @@ while read -r local_ref local_sha remote_ref remote_sha; do
   short=$(git rev-parse --short "$local_sha") || finish 2
   if [ -n "$base" ]; then
     echo "tfguard: scanning $local_ref ($short) -> $remote_ref, changes since $base" >&2
-    scan_tree "$local_sha" --base "$base" --commits "$base..$short"
+    scan_tree "$local_sha" --new-only --base "$base" --commits "$base..$short"
   else
     echo "tfguard: scanning $local_ref ($short) -> $remote_ref (new, no base to compare with)" >&2
-    scan_tree "$local_sha" --commits "$short"
+    scan_tree "$local_sha" --new-only --commits "$short"
   fi
   case $? in
     0) ;;
@@ -185,7 +186,8 @@ finish "$status"
 function preCommit(): string {
   return `# pre-commit: the index being committed (git commit -a and git commit FILE use their own, named by
 # GIT_INDEX_FILE), written as a tree (exactly what is committed, skip-worktree entries too), scanned with
-# --base HEAD when HEAD exists.
+# --base HEAD when HEAD exists. Only what the commit adds or changes blocks (--new-only): what HEAD already has is
+# shown as notes.
 index=\${GIT_INDEX_FILE:-$(git rev-parse --git-path index)}
 base=
 git rev-parse --quiet --verify 'HEAD^{commit}' >/dev/null 2>&1 && base=HEAD
@@ -195,10 +197,15 @@ else
   GIT_INDEX_FILE="$work/staged" git read-tree --empty || finish 2
 fi
 tree=$(GIT_INDEX_FILE="$work/staged" git write-tree) || finish 2
+# The staged tree as a commit object (not on any branch; git gc drops it), so that scan --commits tells what
+# this commit adds or changes from what HEAD already has.
+staged=$(GIT_AUTHOR_NAME=tfguard GIT_AUTHOR_EMAIL=tfguard@localhost GIT_COMMITTER_NAME=tfguard \
+  GIT_COMMITTER_EMAIL=tfguard@localhost git commit-tree "$tree" \${base:+-p "$base"} -m 'the staged changes') || finish 2
+staged=$(git rev-parse --short "$staged") || finish 2
 if [ -n "$base" ]; then
-  scan_tree "$tree" --base "$base"
+  scan_tree "$tree" --new-only --base "$base" --commits "$base..$staged"
 else
-  scan_tree "$tree"
+  scan_tree "$tree" --new-only --commits "$staged"
 fi
 finish $?
 `;
@@ -209,8 +216,8 @@ export function hookScript(hook: HookName, runner: Runner): string {
   return `#!/bin/sh
 ${MARKER}
 # tfguard ${hook} hook: runs \`tfguard scan\` on what each ${what} adds and refuses the ${what} when the scan
-# blocks (destroy-time provisioners that run destructive commands, -auto-approve outside tfguard in scripts and
-# CI, prevent_destroy removed), or when it cannot run (tfguard fails closed).
+# blocks what it adds or changes (destroy-time provisioners that run destructive commands, -auto-approve outside
+# tfguard in scripts and CI, prevent_destroy removed), or when it cannot run (tfguard fails closed).
 # Bypass knowingly: ${BYPASS[hook]}
 
 ${common(hook, runner)}

@@ -11,7 +11,8 @@
  */
 import type { Decision, InstanceDetail, RenderedProvisioner, Severity } from '../engine/types.js';
 import { escapeControls } from './escape.js';
-import { artifactPath, ruleDocsUrl, type Report, type ReportFinding } from './report.js';
+import type { Waiver } from '../config/schema.js';
+import { artifactPath, inlinePlace, ruleDocsUrl, type Report, type ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
 import { commandsFor } from './text.js';
 
@@ -252,7 +253,7 @@ function waivedLines(report: Report, limits: Limits): string[] {
     const more = w.addresses.length > 5 ? ` and ${w.addresses.length - 5} more` : '';
     lines.push(
       `- ${SEVERITY_ICON[w.severity]} ${mdCode(w.rule)} on ${addresses}${more} — ${mdMessage(w.message)}`,
-      `  - waived by ${mdCode(w.waiver.address)} until ${mdText(w.waiver.expires)}: ${mdText(w.waiver.reason)}`,
+      `  - waived by ${waivedBy(w.waiver)} until ${mdText(w.waiver.expires)}: ${mdText(w.waiver.reason)}`,
     );
   }
   if (report.waived.length > limits.waived) lines.push(`- … and ${report.waived.length - limits.waived} more`);
@@ -278,9 +279,23 @@ function expiredLines(report: Report): string[] {
   const lines = ['', `**${ICON.warn} Expired waivers** (they no longer waive anything):`, ''];
   for (const e of report.expired_waivers) {
     lines.push(
-      `- ${mdCode(e.rule)} ${mdCode(e.address)} expired ${mdText(e.expires)} — would have waived ${plural(e.matched, 'finding')}: ${mdText(e.reason)}`,
+      `- ${mdCode(e.rule)} ${waivedBy(e)} expired ${mdText(e.expires)} — would have waived ${plural(e.matched, 'finding')}: ${mdText(e.reason)}`,
     );
   }
+  return lines;
+}
+
+/** `tfguard:allow` at its file and line, or the waiver's glob. */
+function waivedBy(w: Waiver): string {
+  const place = inlinePlace(w);
+  return place ? `${mdCode('tfguard:allow')} at ${mdCode(place)}` : mdCode(w.address);
+}
+
+function unmatchedLines(report: Report): string[] {
+  const unmatched = report.unmatched_waivers ?? [];
+  if (unmatched.length === 0) return [];
+  const lines = ['', `**${ICON.warn} Unmatched waivers** (their glob matches no resource in this plan: a typo, or a resource that is gone?):`, ''];
+  for (const u of unmatched) lines.push(`- ${mdCode(u.rule)} ${mdCode(u.address)}: ${mdText(u.reason)}`);
   return lines;
 }
 
@@ -288,7 +303,7 @@ function planBody(report: Report, level: string, limits: Limits): string[] {
   const lines: string[] = [];
   if (report.findings.length === 0) lines.push('', 'No rule fired.');
   lines.push(...ruleGroups(report, level, limits));
-  lines.push(...overriddenLines(report), ...expiredLines(report), ...waivedLines(report, limits));
+  lines.push(...overriddenLines(report), ...expiredLines(report), ...unmatchedLines(report), ...waivedLines(report, limits));
   return lines;
 }
 

@@ -24,9 +24,23 @@ export interface Report {
   findings: ReportFinding[];
   waived: (ReportFinding & { waiver: Waiver })[];
   expired_waivers: (Waiver & { matched: number })[];
+  /** Waivers of the config whose glob matches no address of the plan (a typo?): they waive nothing here. */
+  unmatched_waivers?: Waiver[];
   /** Findings overridden for one run by `tfguard apply --allow` (present only there). */
   overridden?: (ReportFinding & { override: { rule: string; address: string | null; reason: string } })[];
   config: string | null;
+}
+
+/** An inline waiver (a `tfguard:allow` comment) carries where it is written. */
+export function inlinePlace(w: Waiver): string | undefined {
+  const at = w as Waiver & { file?: unknown; line?: unknown };
+  return typeof at.file === 'string' && typeof at.line === 'number' ? `${at.file}:${at.line}` : undefined;
+}
+
+/** How reports name a waiver: `tfguard:allow at main.tf:3`, or the glob of a `.tfguard.json` waiver in quotes. */
+export function waiverLabel(w: Waiver): string {
+  const place = inlinePlace(w);
+  return place ? `tfguard:allow at ${place}` : JSON.stringify(w.address);
 }
 
 /** Where a rule is documented: its section of the README. */
@@ -96,6 +110,7 @@ export function buildReport(opts: {
     findings: result.findings.map(withDocs),
     waived: result.waived.map(withDocs),
     expired_waivers: result.expiredWaivers,
+    unmatched_waivers: result.unmatchedWaivers ?? [],
     ...(opts.overridden ? { overridden: opts.overridden.map(withDocs) } : {}),
     config: opts.config ?? null,
   };

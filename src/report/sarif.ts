@@ -2,7 +2,7 @@
  * `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers. One run; the driver lists every
  * registered rule with its README section; one result per finding, at the `.tf` file and line that declares its
  * first resource (relative to the current directory, `/` separators) when the sources were read, and at its
- * resource addresses as logical locations always. Waived findings are results with an external suppression.
+ * resource addresses as logical locations always. Waived findings are results with a suppression: external (.tfguard.json), or inSource (a tfguard:allow comment).
  * Deterministic: no timestamps, no absolute paths of the machine unless a module lives outside the tree.
  */
 import { createHash } from 'node:crypto';
@@ -10,7 +10,7 @@ import { RULES } from '../../rules/index.js';
 import type { Severity } from '../engine/types.js';
 import { VERSION } from '../version.js';
 import { jsonText } from './escape.js';
-import { artifactPath, README_URL, ruleDocsUrl, type Report, type ReportFinding } from './report.js';
+import { artifactPath, inlinePlace, README_URL, ruleDocsUrl, type Report, type ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
 
 export const SARIF_SCHEMA_URI = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json';
@@ -97,7 +97,7 @@ function isResourceAddress(address: string): boolean {
   return address !== '(plan)';
 }
 
-type Suppression = { kind: 'external'; state: 'accepted'; justification: string };
+type Suppression = { kind: 'external' | 'inSource'; state: 'accepted'; justification: string };
 
 function result(report: Report, f: ReportFinding, ruleIndex: Map<string, number>, several: boolean, suppression?: Suppression) {
   const logical = f.addresses
@@ -143,13 +143,14 @@ export function buildSarif(set: ReportSet) {
   const several = set.reports.length > 1;
   const results = set.reports.flatMap((report) => [
     ...report.findings.map((f) => result(report, f, ruleIndex, several)),
-    ...report.waived.map((w) =>
-      result(report, w, ruleIndex, several, {
-        kind: 'external',
+    ...report.waived.map((w) => {
+      const place = inlinePlace(w.waiver);
+      return result(report, w, ruleIndex, several, {
+        kind: place ? 'inSource' : 'external',
         state: 'accepted',
-        justification: `waived in .tfguard.json by "${w.waiver.address}" until ${w.waiver.expires}: ${w.waiver.reason}`,
-      }),
-    ),
+        justification: `waived ${place ? `by tfguard:allow at ${place}` : `in .tfguard.json by "${w.waiver.address}"`} until ${w.waiver.expires}: ${w.waiver.reason}`,
+      });
+    }),
     ...(report.overridden ?? []).map((o) =>
       result(report, o, ruleIndex, several, {
         kind: 'external',

@@ -2,7 +2,7 @@
 import { summaryLine } from '../engine/summary.js';
 import type { InstanceDetail, RenderedProvisioner } from '../engine/types.js';
 import { escapeControlsDeep } from './escape.js';
-import type { Report, ReportFinding } from './report.js';
+import { waiverLabel, type Report, type ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
 import { makeStyle, type Style } from './style.js';
 
@@ -128,15 +128,18 @@ export function formatText(raw: Report, opts: { color?: boolean } = {}): string 
   if (report.waived.length > 0) {
     lines.push(s.dim(`Waived (${report.waived.length}):`));
     for (const w of report.waived) {
-      lines.push(s.dim(`  ${w.rule} on ${w.addresses.length} address(es) by "${w.waiver.address}": ${w.waiver.reason} (until ${w.waiver.expires})`));
+      lines.push(s.dim(`  ${w.rule} on ${w.addresses.length} address(es) by ${waiverLabel(w.waiver)}: ${w.waiver.reason} (until ${w.waiver.expires})`));
     }
     lines.push('');
   }
   lines.push(...overriddenBlock(report, s));
   for (const e of report.expired_waivers) {
-    lines.push(s.yellow(`Expired waiver: ${e.rule} "${e.address}" expired ${e.expires} and no longer waives (${e.reason}).`));
+    lines.push(s.yellow(`Expired waiver: ${e.rule} ${waiverLabel(e)} expired ${e.expires} and no longer waives (${e.reason}).`));
   }
-  if (report.expired_waivers.length > 0) lines.push('');
+  for (const u of report.unmatched_waivers ?? []) {
+    lines.push(s.yellow(`Unmatched waiver: ${u.rule} "${u.address}" matches no resource in this plan and waives nothing (a typo, or a resource that is gone?).`));
+  }
+  if (report.expired_waivers.length + (report.unmatched_waivers?.length ?? 0) > 0) lines.push('');
   lines.push(decisionLine(report, s));
   return `${lines.join('\n')}\n`;
 }

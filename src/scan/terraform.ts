@@ -13,7 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import type { RemovedBlock, ResourceBlock, Sources } from '../hcl/types.js';
+import type { DirectiveComment, RemovedBlock, ResourceBlock, Sources } from '../hcl/types.js';
 import { isSkippedPath } from './walk.js';
 
 /** A block, with the addresses it has in every root that reads it. */
@@ -39,12 +39,14 @@ export interface TerraformTree {
   removed: Located<RemovedBlock>[];
   /** Module paths under which each directory (relative to DIR) is read: '' for a root. */
   modulePaths: Map<string, Set<string>>;
+  /** `tfguard:` comments that stand above no block (files relative to DIR): an error where waivers are read. */
+  strayDirectives: DirectiveComment[];
 }
 
 const CALL = 'tfguard_scan_root_';
 
 export async function loadTerraform(dir: string, dirs: readonly string[]): Promise<TerraformTree> {
-  const tree: TerraformTree = { dir, roots: [], blocks: [], removed: [], modulePaths: new Map() };
+  const tree: TerraformTree = { dir, roots: [], blocks: [], removed: [], modulePaths: new Map(), strayDirectives: [] };
   if (dirs.length === 0) return tree;
   const { loadSources } = await import('../hcl/load.js');
   const tmp = await mkdtemp(path.join(tmpdir(), 'tfguard-scan-'));
@@ -87,6 +89,7 @@ export async function loadTerraform(dir: string, dirs: readonly string[]): Promi
   }
   tree.blocks = collect(dir, tmp, [...sources.blocks.values()], roots);
   tree.removed = collect(dir, tmp, sources.removed, roots);
+  tree.strayDirectives = (sources.strayDirectives ?? []).map((d) => ({ ...d, file: relPath(dir, path.resolve(tmp, d.file)) })).filter((d) => !isSkippedPath(d.file));
   return tree;
 }
 
@@ -96,7 +99,7 @@ function split(address: string): { root: number; rest: string } | undefined {
   return m ? { root: Number(m[1]), rest: address.slice(m[0].length) } : undefined;
 }
 
-function collect<B extends { file: string; line: number; module: string; groupAddress: string }>(
+function collect<B extends { file: string; line: number; module: string; groupAddress: string; directives?: DirectiveComment[] }>(
   dir: string,
   tmp: string,
   blocks: B[],
@@ -116,7 +119,8 @@ function collect<B extends { file: string; line: number; module: string; groupAd
       if (!seen.addresses.includes(address.rest)) seen.addresses.push(address.rest);
       if (!seen.modules.includes(module.rest)) seen.modules.push(module.rest);
     } else {
-      byPlace.set(key, { block, addresses: [address.rest], modules: [module.rest], abs, rel });
+      const directives = block.directives?.map((d) => ({ ...d, file: relPath(dir, path.resolve(tmp, d.file)) }));
+      byPlace.set(key, { block: directives ? { ...block, directives } : block, addresses: [address.rest], modules: [module.rest], abs, rel });
     }
   }
   for (const b of byPlace.values()) b.addresses.sort();

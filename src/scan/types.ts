@@ -1,5 +1,7 @@
 /** What `tfguard scan` reports: findings in the sources themselves, each at a file and line. */
+import type { Waiver } from '../config/schema.js';
 import type { Decision, Severity } from '../engine/types.js';
+import type { ExpiredWaiver } from '../engine/waivers.js';
 
 export type ScanRule = 'destroy-provisioner' | 'auto-approve' | 'prevent-destroy-removed';
 
@@ -35,6 +37,12 @@ export interface ScanResult {
   commits?: { range: string; count: number; files: number };
   /** What was read, for the text report's header. */
   counts: { roots: number; terraformFiles: number; commandFiles: number; baseFiles: number };
+  /** The config file used (as reports name it), or null: none. */
+  config: string | null;
+  waived: (ScanFinding & { waiver: Waiver })[];
+  expiredWaivers: ExpiredWaiver[];
+  /** `--new-only`: findings the base already has; shown, not counted. */
+  notes: ScanFinding[];
 }
 
 export { decide } from '../engine/decide.js';
