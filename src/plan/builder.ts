@@ -68,6 +68,25 @@ class Collect implements Handler {
   }
 }
 
+interface PriorModule {
+  instances: PriorInstance[];
+  children: PriorModule[];
+}
+
+const newModule = (): PriorModule => ({ instances: [], children: [] });
+
+/** A module's instances, then its child modules' from the last to the first (the order of a stack walk). */
+function flattenPrior(root: PriorModule | undefined): PriorInstance[] {
+  const out: PriorInstance[] = [];
+  const stack = root ? [root] : [];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    for (const i of current.instances) out.push(i);
+    for (const c of current.children) stack.push(c);
+  }
+  return out;
+}
+
 interface Issue {
   path: Key[];
   message: string;
@@ -78,7 +97,8 @@ export class PlanBuilder {
   private readonly top: Obj = {};
   private changes: ResourceChange[] = [];
   private changeCount = 0;
-  private prior: PriorInstance[] = [];
+  /** The prior state's modules, as read; flattened in the order rules have always seen them (`prior`). */
+  private priorRoot: PriorModule | undefined;
   private readonly secrets = new Set<string>();
   private readonly issues: Issue[] = [];
   private issueCount = 0;
@@ -104,7 +124,7 @@ export class PlanBuilder {
           return { enter: () => CHANGE_CUT, capture: (i, value, _at, cuts) => this.change(i as number, value, cuts) };
         }
         if (key === 'prior_state') {
-          this.prior = [];
+          this.priorRoot = undefined;
           if (first !== 0x7b) return CAPTURE;
           const state: Obj = {};
           top.prior_state = state;
@@ -168,7 +188,8 @@ export class PlanBuilder {
         state.values = values;
         const inValues = new Collect(values);
         return {
-          enter: (k, f) => (k === 'root_module' && f === 0x7b ? this.module((values.root_module = {}) as Obj, ['prior_state', 'values', 'root_module']) : SKIP),
+          enter: (k, f) =>
+            k === 'root_module' && f === 0x7b ? this.module((values.root_module = {}) as Obj, ['prior_state', 'values', 'root_module'], (this.priorRoot = newModule())) : SKIP,
           capture: (k, v) => inValues.capture(k, v),
           skipped: (k, f) => inValues.skipped(k, f),
         };
@@ -179,20 +200,25 @@ export class PlanBuilder {
   }
 
   /** A module of the prior state: its resources one by one, its child modules likewise; the rest kept. */
-  private module(skeleton: Obj, path: Path): Handler {
+  private module(skeleton: Obj, path: Path, node: PriorModule): Handler {
     const collect = new Collect(skeleton);
     return {
       enter: (key, first) => {
         if (key === 'resources' && first === 0x5b) {
           skeleton.resources = [];
-          return { enter: () => VALUES_CUT, capture: (i, value, _at, cuts) => this.priorResource([...path, 'resources', i], value, cuts) };
+          return { enter: () => VALUES_CUT, capture: (i, value, _at, cuts) => this.priorResource([...path, 'resources', i], value, node, cuts) };
         }
         if (key === 'child_modules' && first === 0x5b) {
           const children: unknown[] = [];
           skeleton.child_modules = children;
           const kept = new Collect(children);
           return {
-            enter: (i, f) => (f === 0x7b ? this.module((children[i as number] = {}) as Obj, [...path, 'child_modules', i]) : CAPTURE),
+            enter: (i, f) => {
+              if (f !== 0x7b) return CAPTURE;
+              const child = newModule();
+              node.children.push(child);
+              return this.module((children[i as number] = {}) as Obj, [...path, 'child_modules', i], child);
+            },
             capture: (i, v) => kept.capture(i, v),
           };
         }
@@ -204,7 +230,7 @@ export class PlanBuilder {
   }
 
   /** A prior-state resource; read from bytes, its values come cut out, parsed only when they hold secrets. */
-  private priorResource(path: Key[], value: unknown, cuts?: Map<string, Buffer>): void {
+  private priorResource(path: Key[], value: unknown, node: PriorModule, cuts?: Map<string, Buffer>): void {
     const values = cuts?.get('values');
     if (values) {
       const r = value as Obj;
@@ -215,7 +241,7 @@ export class PlanBuilder {
       if (!result.success) return this.issue(path, result.error.issues);
     }
     const instance = priorInstance(value as StateResourceJson, this.secrets);
-    if (instance) this.prior.push(instance);
+    if (instance) node.instances.push(instance);
   }
 
   /** The document is complete: checks what is left of it and returns the plan. */
@@ -242,7 +268,7 @@ export class PlanBuilder {
     const plan: Plan = {
       formatVersion: data.format_version,
       changes: this.changes,
-      prior: this.prior,
+      prior: flattenPrior(this.priorRoot),
       priorKnown: data.prior_state != null,
       configKnown: data.configuration != null,
       trimmed: data.planned_values == null,
