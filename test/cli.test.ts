@@ -501,7 +501,7 @@ describe('rules, --version, colors', () => {
   it('tfguard rules lists all 12 rules', () => {
     const run = tfguard(['rules']);
     expect(run.code, run.stderr).toBe(0);
-    const ids = run.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
+    const ids = run.stdout.split('\n\n')[0]!.trim().split('\n').map((line) => line.split(/\s+/)[0]);
     expect(ids).toEqual(RULE_IDS);
     const rows = json(tfguard(['rules', '--format', 'json']));
     expect(rows.map((r: any) => r.id)).toEqual(RULE_IDS);

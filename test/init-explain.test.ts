@@ -25,6 +25,7 @@ const DESIGN = join(ROOT, '..', 'shared', 'DESIGN.md');
 
 const tmp = mkdtempSync(join(tmpdir(), 'tfguard-init-explain-'));
 let counter = 0;
+const OWN_SCHEMA = join(ROOT, SCHEMA_FILE);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function fresh(): string {
@@ -57,10 +58,11 @@ describe('tfguard init', () => {
     expect(run.stdout).toContain('tfguard explain');
     expect(existsSync(join(dir, '.git', 'hooks')), 'the hook is offered, not installed').toBe(false);
     const text = readFileSync(join(dir, '.tfguard.json'), 'utf8');
-    expect(text).toBe(starterConfigText());
+    // No tfguard in a node_modules above DIR, no published URL: the schema of the tfguard that ran.
+    expect(text).toBe(starterConfigText(OWN_SCHEMA));
     const config = JSON.parse(text);
     expect(Object.keys(config)).toEqual(['$schema', 'rules', 'protect']);
-    expect(config.$schema).toBe('./node_modules/tfguard/schema/tfguard.schema.json');
+    expect(config.$schema).toBe(OWN_SCHEMA);
     expect(config.protect).toEqual([]);
     expect(Object.keys(config.rules)).toEqual(RULE_IDS);
     for (const rule of RULES) {
@@ -113,7 +115,7 @@ describe('tfguard init', () => {
     expect(readFileSync(path, 'utf8')).toBe('{ "protect": ["module.database.*"] }\n');
     const forced = tfguard(['init', '--dir', dir, '--force']);
     expect(forced.code, forced.stderr).toBe(0);
-    expect(readFileSync(path, 'utf8')).toBe(starterConfigText());
+    expect(readFileSync(path, 'utf8')).toBe(starterConfigText(OWN_SCHEMA));
   });
 
   it('refuses a --dir that is not a directory (exit 2)', () => {
@@ -165,7 +167,7 @@ describe('tfguard explain', () => {
   });
 
   it('an unknown rule: exit 2 with the list of rule ids', () => {
-    expectOneLineError(tfguard(['explain', 'mass-destory']), 'unknown rule "mass-destory"', ...RULE_IDS);
+    expectOneLineError(tfguard(['explain', 'mass-destory']), 'unknown rule "mass-destory" (did you mean "mass-destroy"?)', ...RULE_IDS);
   });
 
   it('no rule: exit 2', () => {

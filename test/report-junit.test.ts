@@ -197,7 +197,7 @@ describe('junit on the incident', { timeout: CLI_TIMEOUT }, () => {
     // Files relative to the current directory, as in --format github.
     expect(storm.text).toMatch(/declared at fixtures\/incident\/src\/main\.tf:\d+/);
     expect(storm.text).toMatch(/local-exec \(fixtures\/incident\/src\/main\.tf:\d+\): talosctl reset/);
-    expect(storm.text).toContain('docs: README.md#destroy-provisioner');
+    expect(storm.text).toContain('docs: tfguard explain destroy-provisioner');
   });
 
   it('is deterministic', () => {

@@ -70,9 +70,9 @@ describe('--format markdown on the incident', () => {
     expect(html.match(/<tr>/g)).toHaveLength(2);
   });
 
-  it('groups findings by rule, each heading with its severity and a link to its docs', () => {
+  it('groups findings by rule, each heading with its severity and where its docs are', () => {
     for (const rule of ['blast-radius', 'destroy-provisioner', 'reset-on-destroy-replaced']) {
-      expect(run.stdout).toMatch(new RegExp(`^### ⛔ \`${rule}\` — block.*\\[docs\\]\\(https://\\S+/README\\.md#${rule}\\)$`, 'm'));
+      expect(run.stdout).toMatch(new RegExp(`^### ⛔ \`${rule}\` — block.*docs: \`tfguard explain ${rule}\`$`, 'm'));
     }
     expect(run.stdout.match(/^### /gm)).toHaveLength(3);
     expect(run.stdout).toContain('### ⛔ `destroy-provisioner` — block · 3 findings');

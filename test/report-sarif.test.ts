@@ -88,10 +88,10 @@ describe('--format sarif on the incident', () => {
     expect(log.runs).toHaveLength(1);
   });
 
-  it('the driver is tfguard and lists every registered rule with its README section', () => {
+  it('the driver is tfguard and lists every registered rule, pointing at tfguard explain (no link: the package names no repository)', () => {
     const driver = log.runs[0].tool.driver;
     expect(driver).toMatchObject({ name: 'tfguard', version: '0.1.0' });
-    expect(driver.informationUri).toMatch(/^https:\/\/\S+\/README\.md$/);
+    expect(driver.informationUri).toBeUndefined();
     expect(driver.rules.map((r: any) => r.id)).toEqual(RULE_IDS);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     for (const [i, rule] of RULES.entries()) {
@@ -99,8 +99,8 @@ describe('--format sarif on the incident', () => {
       expect(d.shortDescription.text).toBe(rule.meta.description);
       expect(d.fullDescription.text).toContain(rule.meta.description.replace(/\.$/, ''));
       expect(d.help.text.length).toBeGreaterThan(0);
-      expect(d.helpUri).toBe(`${driver.informationUri}#${rule.meta.id}`);
-      expect(d.helpUri.endsWith(`README.md#${rule.meta.id}`)).toBe(true);
+      expect(d.helpUri).toBeUndefined();
+      expect(d.help.text).toContain(`Documentation: tfguard explain ${rule.meta.id}`);
       expect(readme, `README section for ${rule.meta.id}`).toContain(`### \`${rule.meta.id}\``);
       expect(d.defaultConfiguration.level).toBe(rule.meta.severity === 'block' ? 'error' : 'warning');
     }

@@ -248,7 +248,7 @@ describe.skipIf(!hasTerraform || !hasScript)('tfguard apply on a terminal', () =
     expect(ours).toContain(SHOWN.command);
     const lines = verdictLines(ours.slice(0, prompt));
     expect(lines.filter((l) => !l.startsWith('WARN'))).toEqual([]);
-    expect(lines.at(-1)).toMatch(/^WARN: a person must review this plan;/);
+    expect(lines.at(-1)).toMatch(/^WARN: a person must review this plan \(\d+ warnings?\): tfguard apply asks for confirmation, and refuses to apply it with -auto-approve\.$/);
     expect(ours).toContain('\ntfguard: declined: nothing was applied.\n');
     expect(state()).toBe(before);
   }, 60_000);

@@ -11,6 +11,13 @@ export interface PromptIO {
   output: NodeJS.WritableStream;
 }
 
+/** Why an answer is not the phrase: what was typed, and what would have applied the plan. */
+export function mismatch(answer: string, expected: string): string {
+  const typed = answer === '' ? 'nothing was typed' : `"${answer}" is not "${expected}"`;
+  const hint = expected !== 'yes' && /^y(es)?$/i.test(answer) ? `: this plan needs "${expected}", not yes` : '';
+  return `tfguard: ${typed}${hint}. Nothing is applied; run tfguard apply again and type "${expected}" to apply it.`;
+}
+
 export function ask(question: string, expected: string, io: PromptIO = { input: process.stdin, output: process.stderr }): Promise<boolean> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: io.input, output: io.output, terminal: (io.input as { isTTY?: boolean }).isTTY === true });
@@ -26,6 +33,10 @@ export function ask(question: string, expected: string, io: PromptIO = { input: 
       finish(false);
     });
     rl.on('close', () => finish(false));
-    rl.question(escapeControls(question), (answer) => finish(answer.trim() === expected));
+    rl.question(escapeControls(question), (answer) => {
+      const yes = answer.trim() === expected;
+      if (!yes) io.output.write(`${escapeControls(mismatch(answer.trim(), expected))}\n`);
+      finish(yes);
+    });
   });
 }

@@ -2,34 +2,24 @@
  * `tfguard explain RULE`: a rule's documentation — its default severity and options, then its section of the
  * README shipped in the package (the README is the one place rules are documented; findings link to it).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nearest } from '../nearest.js';
+import { ownPackage } from '../package-info.js';
 import { RULES } from '../../rules/index.js';
 import { defaultSeverityText } from '../config/json-schema.js';
 import type { Rule } from '../engine/types.js';
 import { UsageError } from '../errors.js';
-import { ruleDocs } from '../report/report.js';
+import { ruleDocsUrl } from '../report/report.js';
 
 /** Checks of `tfguard scan` that are not plan rules: documented under "tfguard scan", not in a section of their own. */
 const SCAN_CHECKS = ['auto-approve', 'prevent-destroy-removed'];
 
-/**
- * The package's README.md: the package root is two folders up from src/commands/ (source, under vitest) and
- * three from dist/src/commands/ (built). A candidate counts only next to tfguard's own package.json.
- */
+/** The package's README.md, shipped next to tfguard's package.json. */
 export function readmePath(): string | undefined {
-  for (const up of ['../../', '../../../']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), 'utf8')) as { name?: string };
-      if (pkg.name !== 'tfguard') continue;
-      const readme = fileURLToPath(new URL(`${up}README.md`, import.meta.url));
-      readFileSync(readme);
-      return readme;
-    } catch {
-      // not this layout
-    }
-  }
-  return undefined;
+  const pkg = ownPackage();
+  const readme = pkg ? join(pkg.root, 'README.md') : undefined;
+  return readme !== undefined && existsSync(readme) ? readme : undefined;
 }
 
 /**
@@ -64,7 +54,7 @@ export function ruleHeader(rule: Rule): string {
     `Default severity: ${defaultSeverityText(rule)}`,
     `Default options: ${shown}`,
     `In .tfguard.json: "rules": { "${rule.meta.id}": "block" | "warn" | "off" }, or an object with "severity" and options`,
-    `Docs: ${ruleDocs(rule.meta.id)}`,
+    ...(ruleDocsUrl(rule.meta.id) ? [`Online: ${ruleDocsUrl(rule.meta.id)}`] : []),
   ].join('\n');
 }
 
@@ -72,12 +62,14 @@ export function explain(id: string): number {
   const rule = RULES.find((r) => r.meta.id === id);
   if (!rule) {
     const ids = RULES.map((r) => r.meta.id).join(', ');
-    const scan = SCAN_CHECKS.includes(id) ? `; ${id} is a check of tfguard scan: see README.md#tfguard-scan` : '';
-    throw new UsageError(`unknown rule ${JSON.stringify(id)} (rules: ${ids})${scan}`);
+    const scan = SCAN_CHECKS.includes(id) ? `; ${id} is a check of tfguard scan: see "tfguard scan" in the README` : '';
+    const near = nearest(id, RULES.map((r) => r.meta.id));
+    throw new UsageError(`unknown rule ${JSON.stringify(id)}${near ? ` (did you mean "${near}"?)` : ''} (rules: ${ids})${scan}`);
   }
   const path = readmePath();
   const section = path === undefined ? undefined : ruleSection(readFileSync(path, 'utf8'), id);
-  const body = section ?? `(README.md${path === undefined ? ' was not found next to tfguard' : ` has no section for ${id}`}: see ${ruleDocs(id)})`;
+  const online = ruleDocsUrl(id);
+  const body = section ?? `(README.md${path === undefined ? ' was not found next to tfguard' : ` has no section for ${id}`}${online ? `: see ${online}` : ''})`;
   process.stdout.write(`${ruleHeader(rule)}\n\n${body}\n`);
   return 0;
 }

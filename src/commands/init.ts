@@ -13,7 +13,9 @@ import { RULES } from '../../rules/index.js';
 import type { Rule } from '../engine/types.js';
 import { InputError, UsageError } from '../errors.js';
 import { PER_FINDING_SEVERITY, SCHEMA_FILE, SCHEMA_REF } from '../config/json-schema.js';
-import { CONFIG_FILE } from '../config/load.js';
+import { CONFIG_FILE, searchedDirs } from '../config/load.js';
+import { ownPackage, repositoryWebUrl, type PackageJson } from '../package-info.js';
+import { VERSION } from '../version.js';
 import { resolveConfig } from '../config/resolve.js';
 import { existingDir } from './dir.js';
 
@@ -49,19 +51,43 @@ export function starterConfigText(schemaRef: string = SCHEMA_REF, rules: readonl
   return ['{', `  "$schema": ${JSON.stringify(schemaRef)},`, '  "rules": {', ruleLines.join(',\n'), '  },', '  "protect": []', '}', ''].join('\n');
 }
 
+/** The schema online, for a package published from GitHub or GitLab: the file at this version's tag. */
+export function publishedSchemaUrl(pkg: PackageJson | undefined = ownPackage()?.json): string | undefined {
+  const web = repositoryWebUrl(pkg?.repository);
+  const m = web ? /^https:\/\/(github\.com|gitlab\.com)\/([^/]+\/[^/]+)$/.exec(web) : null;
+  if (!m) return undefined;
+  const tag = `v${pkg?.version ?? VERSION}`;
+  return m[1] === 'github.com'
+    ? `https://raw.githubusercontent.com/${m[2]}/${tag}/${SCHEMA_FILE}`
+    : `https://gitlab.com/${m[2]}/-/raw/${tag}/${SCHEMA_FILE}`;
+}
+
+const posixRelative = (from: string, to: string) => {
+  const rel = relative(from, to).split(sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+};
+
 /**
- * `$schema`: the shipped schema in the nearest `node_modules/tfguard` at or above DIR, as a path relative to
- * DIR (editors resolve it from the file); else `./node_modules/tfguard/schema/tfguard.schema.json`.
+ * `$schema`, relative to DIR where editors resolve it: the schema of the nearest `node_modules/tfguard` at or
+ * above DIR (it travels with the repository); else the published schema when the package says where it is
+ * published; else the schema of this tfguard, which exists on this machine (relative inside DIR's git
+ * repository, absolute outside it: `local` then says so).
  */
-function schemaRefFor(dir: string): string {
+export async function schemaRefFor(dir: string): Promise<{ ref: string; local?: string }> {
   for (let at = dir; ; at = dirname(at)) {
     const candidate = join(at, 'node_modules', 'tfguard', SCHEMA_FILE);
-    if (existsSync(candidate)) {
-      const rel = relative(dir, candidate).split(sep).join('/');
-      return rel.startsWith('.') ? rel : `./${rel}`;
-    }
-    if (dirname(at) === at) return SCHEMA_REF;
+    if (existsSync(candidate)) return { ref: posixRelative(dir, candidate) };
+    if (dirname(at) === at) break;
   }
+  const url = publishedSchemaUrl();
+  if (url) return { ref: url };
+  const own = ownPackage();
+  const schema = own ? join(own.root, SCHEMA_FILE) : undefined;
+  if (!schema || !existsSync(schema)) return { ref: SCHEMA_REF };
+  const searched = await searchedDirs(dir);
+  const top = existsSync(join(searched.at(-1)!, '.git')) ? searched.at(-1)! : undefined;
+  const inside = top !== undefined && !relative(top, schema).startsWith('..');
+  return inside ? { ref: posixRelative(dir, schema) } : { ref: schema, local: schema };
 }
 
 export async function init(opts: InitOptions): Promise<number> {
@@ -69,7 +95,8 @@ export async function init(opts: InitOptions): Promise<number> {
   const path = join(dir, CONFIG_FILE);
   const shown = relative(process.cwd(), path) || CONFIG_FILE;
 
-  const text = starterConfigText(schemaRefFor(dir));
+  const schema = await schemaRefFor(dir);
+  const text = starterConfigText(schema.ref);
   // What init writes, check must accept: a failure here is a bug, never a broken file on disk.
   resolveConfig(JSON.parse(text), RULES, shown);
   try {
@@ -91,6 +118,9 @@ export async function init(opts: InitOptions): Promise<number> {
     '- Add address globs to "protect" for what must never be destroyed, e.g. "module.database.*".',
     '- Waive a finding with a reason and an expiry date: see "waivers" in the README.',
     '- "$schema" lets your editor check the file and complete rule ids and options.',
+    ...(schema.local
+      ? [`  It points at this machine's tfguard (${schema.local}); with tfguard installed in the repository (npm install --save-dev), tfguard init writes a path that works everywhere.`]
+      : []),
     '',
     'Check a plan:  terraform show -json tfplan > plan.json && npx tfguard check plan.json',
     'Also check the sources before every push, with a git pre-push hook:  npx tfguard hook install',

@@ -237,7 +237,9 @@ function ruleGroups(report: Report, level: string, limits: Limits): string[] {
     const severities = [...new Set(findings.map((f) => f.severity))];
     const icon = severities.includes('block') ? SEVERITY_ICON.block : SEVERITY_ICON.warn;
     const count = findings.length > 1 ? ` · ${findings.length} findings` : '';
-    lines.push('', `${level} ${icon} ${mdCode(rule)} — ${severities.join(', ')}${count} · [docs](${ruleDocsUrl(rule)})`);
+    const url = ruleDocsUrl(rule);
+    const docs = url ? `[docs](${url})` : `docs: ${mdCode(`tfguard explain ${rule}`)}`;
+    lines.push('', `${level} ${icon} ${mdCode(rule)} — ${severities.join(', ')}${count} · ${docs}`);
     for (const f of findings.slice(0, limits.findingsPerRule)) lines.push('', ...findingLines(report, f, limits, advised));
     const hidden = findings.length - limits.findingsPerRule;
     if (hidden > 0) lines.push('', `… and ${plural(hidden, 'more finding')} of this rule (\`--format json\` lists them all).`);

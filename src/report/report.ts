@@ -5,10 +5,14 @@ import type { RunResult } from '../engine/run.js';
 import { summarize, type Summary } from '../engine/summary.js';
 import type { Decision, Finding } from '../engine/types.js';
 import type { Waiver } from '../config/schema.js';
+import { docsBaseUrl } from '../package-info.js';
 import { VERSION } from '../version.js';
 
 export interface ReportFinding extends Finding {
+  /** How to read the rule's documentation: `tfguard explain RULE`. */
   docs: string;
+  /** The rule's section of the README online, when the package says where it is published. */
+  docs_url?: string;
 }
 
 export interface Report {
@@ -43,20 +47,17 @@ export function waiverLabel(w: Waiver): string {
   return place ? `tfguard:allow at ${place}` : JSON.stringify(w.address);
 }
 
-/** Where a rule is documented: its section of the README. */
+/** How to read a rule's documentation wherever tfguard is installed: its section of the shipped README. */
 export function ruleDocs(id: string): string {
-  return `README.md#${id}`;
+  return `tfguard explain ${id}`;
 }
 
 /**
- * The README online, for formats read away from the repository (SARIF `helpUri`, a pull-request comment), where
- * a relative `README.md#id` resolves to nothing. One place to change when the project moves.
+ * A rule's README section online, for formats read away from the installation (SARIF `helpUri`, a pull-request
+ * comment): from the package's `homepage` or `repository` field; undefined when it has neither.
  */
-export const README_URL = 'https://github.com/tfguard/tfguard/blob/main/README.md';
-
-/** A rule's README section as an absolute URL. */
-export function ruleDocsUrl(id: string): string {
-  return `${README_URL}#${id}`;
+export function ruleDocsUrl(id: string, base: string | undefined = docsBaseUrl()): string | undefined {
+  return base === undefined ? undefined : `${base}#${id}`;
 }
 
 /** A directory as `plan.dir` holds it: relative to `cwd`, `/` separators, '.' for `cwd` itself. */
@@ -95,7 +96,10 @@ export function buildReport(opts: {
   overridden?: (Finding & { override: { rule: string; address: string | null; reason: string } })[];
 }): Report {
   const { plan, result } = opts;
-  const withDocs = <F extends Finding>(f: F) => ({ ...f, docs: ruleDocs(f.rule) });
+  const withDocs = <F extends Finding>(f: F) => {
+    const url = ruleDocsUrl(f.rule);
+    return { ...f, docs: ruleDocs(f.rule), ...(url ? { docs_url: url } : {}) };
+  };
   return {
     tool: 'tfguard',
     version: VERSION,

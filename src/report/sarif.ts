@@ -10,7 +10,8 @@ import { RULES } from '../../rules/index.js';
 import type { Severity } from '../engine/types.js';
 import { VERSION } from '../version.js';
 import { jsonText } from './escape.js';
-import { artifactPath, inlinePlace, README_URL, ruleDocsUrl, type Report, type ReportFinding } from './report.js';
+import { docsBaseUrl } from '../package-info.js';
+import { artifactPath, inlinePlace, ruleDocsUrl, type Report, type ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
 
 export const SARIF_SCHEMA_URI = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json';
@@ -34,7 +35,7 @@ interface RuleDescriptor {
   shortDescription: { text: string };
   fullDescription: { text: string };
   help: { text: string; markdown: string };
-  helpUri: string;
+  helpUri?: string;
   defaultConfiguration: { level: Level };
   properties: { tags: string[] };
 }
@@ -49,17 +50,17 @@ function descriptor(id: string, description: string, severity: Severity | undefi
     `${description}.\n\n` +
     'Change the plan, or waive the finding in .tfguard.json with a reason and an expiry date ' +
     '({ "waivers": [ { "rule", "address", "reason", "expires" } ] }).\n\n' +
-    `Documentation: ${url}`;
+    `Documentation: ${url ?? `tfguard explain ${id}`}`;
   const helpMarkdown =
     `${description}.\n\n` +
     'Change the plan, or waive the finding in `.tfguard.json` with a reason and an expiry date.\n\n' +
-    `[Documentation](${url})`;
+    (url ? `[Documentation](${url})` : `Documentation: \`tfguard explain ${id}\``);
   return {
     id,
     shortDescription: { text: description },
     fullDescription: { text: full },
     help: { text: help, markdown: helpMarkdown },
-    helpUri: url,
+    ...(url ? { helpUri: url } : {}),
     defaultConfiguration: { level },
     properties: { tags: ['terraform', 'safety'] },
   };
@@ -169,7 +170,7 @@ export function buildSarif(set: ReportSet) {
             name: 'tfguard',
             version: VERSION,
             semanticVersion: VERSION,
-            informationUri: README_URL,
+            ...(docsBaseUrl() ? { informationUri: docsBaseUrl() } : {}),
             rules,
           },
         },

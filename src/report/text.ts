@@ -93,8 +93,8 @@ function decisionLine(report: Report, s: Style): string {
       '. Change the plan, or waive with a reason in .tfguard.json.' + plus;
   }
   if (report.decision === 'warn') {
-    return s.yellow(s.bold('WARN: a person must review this plan;')) +
-      ` -auto-approve is refused (${warnings} warning${warnings === 1 ? '' : 's'}).` + plus;
+    return s.yellow(s.bold('WARN: a person must review this plan')) +
+      ` (${warnings} warning${warnings === 1 ? '' : 's'}): tfguard apply asks for confirmation, and refuses to apply it with -auto-approve.` + plus;
   }
   if (overridden > 0) {
     return s.yellow(s.bold(`PASS with ${overridden} overridden finding${overridden === 1 ? '' : 's'}:`)) +
