@@ -47,7 +47,7 @@ export function blockInstances(plan: Plan): Map<string, Set<string>> {
 /** How many managed instances exist before the plan. */
 export function priorInstanceCount(plan: Plan): number {
   let count = 0;
-  for (const set of instancesByGroup(plan).values()) count += set.size;
+  for (const set of blockInstances(plan).values()) count += set.size;
   return count;
 }
 
@@ -114,7 +114,11 @@ export function memberKey(address: string): string {
   return keys.length > 0 ? keys.map(formatKey).join('') : address;
 }
 
-const singletons = (addresses: Iterable<string>): Map<string, string[]> => new Map([...addresses].map((a) => [a, [a]]));
+function singletons(addresses: Iterable<string>): Map<string, string[]> {
+  const members = new Map<string, string[]>();
+  for (const a of addresses) members.set(a, [a]);
+  return members;
+}
 
 /**
  * The groups tfguard finds by itself, for each block the plan destroys instances of: all its instances, across
@@ -124,15 +128,18 @@ const singletons = (addresses: Iterable<string>): Map<string, string[]> => new M
  * instance counts: the clusters do not share a quorum.
  */
 export function automaticGroups(plan: Plan): InstanceGroup[] {
-  const byBlock = instancesByGroup(plan);
-  // Within each block, its instances by module instance (resource address).
+  const byBlock = blockInstances(plan);
+  const destroyedBlocks = destroyedByGroup(plan);
+  // Within each block, its instances by module instance (resource address): only blocks in modules have several.
   const perModuleOf = new Map<string, Map<string, Set<string>>>();
-  for (const [r, set] of instancesByGroup(plan, (i) => i.resourceAddress)) {
-    const block = groupAddress(r);
-    perModuleOf.set(block, (perModuleOf.get(block) ?? new Map()).set(r, set));
+  if ([...destroyedBlocks.keys()].some((b) => b.startsWith('module.'))) {
+    for (const [r, set] of instancesByGroup(plan, (i) => i.resourceAddress)) {
+      const block = groupAddress(r);
+      perModuleOf.set(block, (perModuleOf.get(block) ?? new Map()).set(r, set));
+    }
   }
   const groups: InstanceGroup[] = [];
-  for (const [block, destroyed] of destroyedByGroup(plan)) {
+  for (const [block, destroyed] of destroyedBlocks) {
     const all = byBlock.get(block) ?? new Set(destroyed.map((c) => c.address));
     const perModule = perModuleOf.get(block) ?? new Map<string, Set<string>>();
     const split = perModule.size > 1 && [...perModule.values()].some((s) => s.size >= 2);
@@ -156,7 +163,7 @@ export function automaticGroups(plan: Plan): InstanceGroup[] {
 /** The declared groups whose members the plan destroys: members counted by instance key (`memberKey`). */
 export function declaredGroups(plan: Plan, declared: readonly DeclaredGroup[]): InstanceGroup[] {
   if (declared.length === 0) return [];
-  const existing = [...instancesByGroup(plan).values()].flatMap((s) => [...s]);
+  const existing = [...blockInstances(plan).values()].flatMap((s) => [...s]);
   const destroyed = [...destroyedByGroup(plan).values()].flat();
   const groups: InstanceGroup[] = [];
   for (const d of declared) {

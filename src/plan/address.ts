@@ -148,8 +148,14 @@ export function moduleAddress(address: string): string {
   return parsed.modules.map((m) => `module.${formatStep(m, true)}`).join('.');
 }
 
+/** `TYPE.NAME`, `data.TYPE.NAME`, with an optional `[N]` or `["key"]` (no escapes, no brackets in the key). */
+const SIMPLE = /^((?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*)(?:\[(?:\d+|"[^"\\[\]]*")\])?$/;
+
 /** `resourceAddress`, `groupAddress` and `moduleAddress` of one address, parsed once (asked for every instance). */
 export function addressForms(address: string): { resourceAddress: string; groupAddress: string; moduleAddress: string } {
+  // Most addresses are a root-module resource with a plain key: no parse needed.
+  const simple = SIMPLE.exec(address);
+  if (simple) return { resourceAddress: simple[1]!, groupAddress: simple[1]!, moduleAddress: '' };
   const parsed = parseAddress(address);
   if (!parsed) return { resourceAddress: address, groupAddress: address, moduleAddress: '' };
   return {

@@ -96,6 +96,35 @@ function shown(c: number): string {
   return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
+/** A captured value this small is parsed whole, its cuts ignored: cutting saves nothing there. */
+const SMALL = 2048;
+
+/** The keys a cut names at depth 1 and 2, as bytes, made once per cut. */
+const cutNames = new WeakMap<Cut['cut'], [string, Buffer][][]>();
+
+function namesOf(cut: Cut['cut']): [string, Buffer][][] {
+  let names = cutNames.get(cut);
+  if (!names) {
+    const inner = new Set<string>();
+    for (const v of cut.values()) if (v !== true) for (const k of v) inner.add(k);
+    names = [[...cut.keys()], [...inner]].map((list) => list.map((k): [string, Buffer] => [k, Buffer.from(k)]));
+    cutNames.set(cut, names);
+  }
+  return names;
+}
+
+/** The name whose bytes are chunk[start, end), or '' (no cut names it). */
+function matchName(names: [string, Buffer][], chunk: Buffer, start: number, end: number): string {
+  const length = end - start;
+  for (const [name, bytes] of names) {
+    if (bytes.length !== length) continue;
+    let k = 0;
+    while (k < length && bytes[k] === chunk[start + k]) k++;
+    if (k === length) return name;
+  }
+  return '';
+}
+
 /**
  * Node's own slicers, which `toString` calls after checking its arguments: a large plan has millions of short
  * strings. `toString` where a Node version lacks them.
@@ -332,8 +361,9 @@ export class JsonScanner {
       this.capStart = -1;
       this.capPieces = [];
       this.capHandler = null;
-      if (this.cutSpec) {
-        this.cutSpec = null;
+      const cut = this.cutSpec !== null && end - start + (pieces.length > 0 ? 1 << 20 : 0) > SMALL;
+      this.cutSpec = null;
+      if (cut) {
         const bytes = bytesOf(pieces, chunk, start, end);
         const parts: string[] = [];
         const raws = new Map<string, Buffer>();
@@ -538,9 +568,14 @@ export class JsonScanner {
     const from = this.keyAt - this.offset;
     this.keyAt = -1;
     if (from >= 0) {
+      // Compared as bytes with the keys the cut names (most keys are none of them): no string is made.
       let plain = true;
       for (let k = from + 1; k < end - 1; k++) if (chunk[k] === 0x5c) plain = false;
-      this.cutKeys[depth - 1] = plain ? utf8(chunk, from + 1, end - 1) : (JSON.parse(utf8(chunk, from, end)) as string);
+      if (plain) {
+        this.cutKeys[depth - 1] = matchName(namesOf(this.cutSpec!)[depth - 1]!, chunk, from + 1, end - 1);
+        return;
+      }
+      this.cutKeys[depth - 1] = JSON.parse(utf8(chunk, from, end)) as string;
       return;
     }
     const raw = Buffer.concat([...this.capPieces, chunk.subarray(0, end)]).subarray(from + this.offset - this.capAbs);
