@@ -170,6 +170,20 @@ describe.skipIf(!hasTerraform)('tfguard apply --staged', () => {
     expect(auditRecords(ws).at(-1).decision).toBe('interrupted');
   }, 120_000);
 
+  it(title('a failing before_destroy in the first stage destroys nothing and leaves no rollout to resume'), async () => {
+    const ws = copyWorkspace(cluster, 'staged-snapshot-fails');
+    writeConfig(ws, { ...CONFIG, before_destroy: [{ name: 'snapshot', match: ['terraform_data.control_plane[*]'], run: 'echo snapshot {key} >> order.log; exit 4' }] });
+    const before = ids(ws);
+    const run = await tfguard(['apply', '--staged', '-auto-approve', ...UPGRADE], { cwd: ws });
+
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('refused: before_destroy "snapshot" for terraform_data.control_plane["a"] failed (exit 4): nothing was applied; nothing was destroyed.');
+    expect(run.stderr).toContain('the rollout stopped at stage 1 of 4. Nothing was applied.');
+    expect(orderLog(ws)).toEqual(['snapshot a']);
+    expect(changed(before, ids(ws))).toEqual([]);
+    expect(existsSync(rollout(ws))).toBe(false);
+  }, 60_000);
+
   it(title('--batch 2 on three nodes would leave one standing: refused, nothing applied'), async () => {
     const ws = copyWorkspace(cluster, 'staged-batch');
     writeConfig(ws, CONFIG);

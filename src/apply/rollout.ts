@@ -156,7 +156,8 @@ export async function rollout(ctx: ApplyContext, pending: RolloutState | undefin
     if (stop) return stopRollout(ctx, state, stop, { index: 0, of });
   }
   state.pending_health = [];
-  if (stages.length > 0 || pending) await writeRollout(ctx.dir, { ...state, stopped: null }, ctx.secrets);
+  // A new rollout is recorded right before its first terraform apply (runStage): stopped before, it left nothing.
+  if (pending) await writeRollout(ctx.dir, { ...state, stopped: null }, ctx.secrets);
   for (const [i, stage] of stages.entries()) {
     const info = { index: i + 1, of, group: stage.group, targets: stageTargets(stage) };
     const stop = await runStage(ctx, state, stage, info, []);
