@@ -33,7 +33,7 @@ function parseLines(path: string, text: string): AuditRecord[] {
 
 function decisionLabel(decision: string, s: Style): string {
   const label = decision.padEnd(11);
-  if (decision === 'applied') return s.green(label);
+  if (decision === 'applied' || decision === 'ran') return s.green(label);
   if (decision === 'declined' || decision === 'interrupted') return s.yellow(label); // nothing was applied
   return s.red(label);
 }
@@ -52,6 +52,14 @@ function formatRecord(raw: AuditRecord, s: Style): string {
   for (const o of r.overrides ?? []) lines.push(s.yellow(`  override: ${o.rule}${o.address ? `=${o.address}` : ''}: ${o.reason}`));
   for (const w of r.waived ?? []) lines.push(s.dim(`  waived: ${w.rule} by "${w.address}": ${w.reason} (until ${w.expires})`));
   if (r.expect?.length) lines.push(`  expect: ${r.expect.join(', ')}`);
+  if (r.rollout) lines.push(`  rollout: ${r.rollout.applied} of ${r.rollout.stages} stage(s) applied, batch ${r.rollout.batch}${r.rollout.resumed ? ', resumed' : ''}`);
+  if (r.stage) lines.push(`  stage ${r.stage.index} of ${r.stage.of}${r.stage.group ? ` (${r.stage.group})` : ''}: ${r.stage.targets.join(', ') || 'every other change'}`);
+  if (r.command) {
+    const c = r.command;
+    const end = c.timed_out ? 'timed out' : c.exit_code === null ? 'stopped' : `exit ${c.exit_code}`;
+    lines.push(`  ${c.phase} "${c.name}"${c.address ? ` for ${c.address}` : ''}: ${c.run} (${end}, ${c.seconds} s)`);
+  }
+  if (r.run_id) lines.push(s.dim(`  run ${r.run_id}`));
   const exit = r.terraform_exit_code === null ? '' : ` (terraform exit ${r.terraform_exit_code})`;
   lines.push(`  ${r.why}${exit}`);
   return lines.join('\n');
