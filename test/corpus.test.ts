@@ -1,7 +1,8 @@
 /**
  * End to end over every real `terraform show -json` output in ../shared/corpus (written by other projects,
  * format 0.1 to 1.2): each plan loads, the engine decides as the table below says (with the reason), and the JSON
- * report parses back. States are refused.
+ * report parses back. States are refused. Each plan is read both ways: parsed whole, and by the streaming reader
+ * from its file, with the same plan model and the same report.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { RULES } from '../rules/index.js';
 import { defaultConfig } from '../src/config/resolve.js';
 import { runRules } from '../src/engine/run.js';
 import { InputError } from '../src/errors.js';
-import { planFromJson } from '../src/plan/load.js';
+import { loadPlan, planFromJson } from '../src/plan/load.js';
 import { formatJson } from '../src/report/json.js';
 import { buildReport, type Report } from '../src/report/report.js';
 import { formatText } from '../src/report/text.js';
@@ -210,6 +211,22 @@ describe.skipIf(!hasCorpus)(hasCorpus ? 'corpus' : `corpus [skipped: ${NO_CORPUS
       expect(caught).toBeInstanceOf(InputError);
       expect((caught as Error).message).toContain(`${name}: this is a state, not a plan`);
       expect((caught as Error).message).not.toContain('\n');
+    });
+  });
+
+  describe('on the streaming path (the byte scanner reading the file, as tfguard check does)', () => {
+    it.each(plans)('%s: the same plan model and the same report as the parsed document', async (name) => {
+      const { plan } = await loadPlan(join(CORPUS, name));
+      const parsed = planFromJson(name, readJson(name));
+      const flat = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x instanceof Map || x instanceof Set ? [...x] : x)));
+      expect(flat(plan)).toEqual(flat(parsed));
+      const report = (p: typeof plan) => buildReport({ source: name, plan: p, result: runRules({ plan: p, config: defaultConfig(RULES), rules: RULES, today: TODAY }) });
+      expect(formatJson(report(plan))).toBe(formatJson(report(parsed)));
+      expect(report(plan).decision).toBe(EXPECTED[name]!.decision);
+    });
+
+    it.each(states)('%s is refused as a state', async (name) => {
+      await expect(loadPlan(join(CORPUS, name))).rejects.toThrow(`${join(CORPUS, name)}: this is a state, not a plan`);
     });
   });
 

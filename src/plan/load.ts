@@ -32,6 +32,7 @@ export interface LoadedPlan {
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const WHITESPACE = new Set([0x20, 0x0a, 0x0d, 0x09]);
 const CHUNK = 8 << 20;
 /** Input that is not a JSON object is read whole to say what it is, up to this much. */
 const MAX_NOT_OBJECT = 256 << 20;
@@ -84,6 +85,10 @@ class DocumentReader {
   private readonly plans: Plan[] = [];
   private notObject?: Buffer[];
   private notObjectBytes = 0;
+  /** UTF-8 bytes scanned so far. */
+  private scanned = 0;
+  /** A syntax error at whitespace, held until the end shows whether anything but whitespace follows. */
+  private broken?: ScanError;
 
   constructor(private readonly name: string) {
     this.scanner = new JsonScanner(
@@ -128,14 +133,26 @@ class DocumentReader {
   }
 
   private scan(bytes: Buffer): void {
+    const start = this.scanned;
+    this.scanned += bytes.length;
     if (this.notObject) return this.keep(bytes);
+    if (this.broken) return this.afterBreak(bytes);
     try {
       this.scanner.feed(bytes);
     } catch (error) {
+      // A cut inside a string, then a newline: truncated if only whitespace follows (as JSON.parse's reading was).
+      if (error instanceof ScanError && error.problem === 'syntax' && WHITESPACE.has(error.byte)) {
+        this.broken = error;
+        return this.afterBreak(bytes.subarray(error.offset - start + 1));
+      }
       if (!(error instanceof ScanError) || error.problem !== 'not-object') throw this.explain(error);
       this.notObject = [];
       this.keep(bytes);
     }
+  }
+
+  private afterBreak(bytes: Buffer): void {
+    for (const b of bytes) if (!WHITESPACE.has(b)) throw this.explain(this.broken);
   }
 
   private keep(bytes: Buffer): void {
@@ -152,6 +169,7 @@ class DocumentReader {
     }
     this.decoder.end();
     if (this.notObject) return [{ source: this.name, plan: this.wholeText() }];
+    if (this.broken) throw new InputError(`${this.docName(this.broken.document)}: is truncated: the JSON ends before it is complete`);
     try {
       this.scanner.finish();
     } catch (error) {

@@ -53,6 +53,8 @@ export class ScanError extends Error {
     /** 0-based document index the problem is in. */
     readonly document: number,
     detail: string,
+    /** The byte at `offset` (-1 at the end of the input). */
+    readonly byte = -1,
   ) {
     super(detail);
   }
@@ -197,10 +199,17 @@ export class JsonScanner {
   }
 
   private fail(problem: ScanProblem, at: number, detail: string): never {
-    throw new ScanError(problem, at, this.document, detail);
+    throw new ScanError(problem, at, this.document, detail, this.byteAt(at));
+  }
+
+  private chunk: Buffer = Buffer.alloc(0);
+
+  private byteAt(at: number): number {
+    return this.chunk[at - this.offset] ?? -1;
   }
 
   feed(chunk: Buffer): void {
+    this.chunk = chunk;
     const n = chunk.length;
     let i = 0;
     while (i < n) {
