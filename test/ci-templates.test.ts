@@ -143,7 +143,7 @@ describe('action.yml', () => {
     expect(action.inputs['sarif-file'].default).toBe('tfguard.sarif');
     expect(action.inputs.comment.default).toBe('tfguard.md');
     expect(action.inputs['fail-on'].default).toBe('block');
-    expect(Object.keys(action.outputs).sort()).toEqual(['comment-file', 'decision', 'sarif-file']);
+    expect(Object.keys(action.outputs).sort()).toEqual(['applied', 'comment-file', 'decision', 'sarif-file']);
     expect(action.outputs.decision.value).toBe('${{ steps.tfguard.outputs.decision }}');
     expect(action.outputs['sarif-file'].value).toBe('${{ inputs.sarif-file }}');
     expect(action.outputs['comment-file'].value).toBe('${{ inputs.comment }}');
@@ -232,6 +232,55 @@ describe('action.yml', () => {
       expect(existsSync(join(ws, 'tfguard.sarif')), 'a stale report is removed').toBe(false);
       expect(last.code).toBe(2);
     });
+  });
+
+  it(needsTerraform('apply: a saved plan that passes is applied by tfguard apply, whose audit log is uploaded; a blocked one is not'), { timeout: 180_000, skip: !hasTerraform }, () => {
+    const applyStep = steps.find((s) => s.id === 'apply');
+    const upload = steps.find((s) => String(s.uses ?? '').startsWith('actions/upload-artifact@'));
+    expect(applyStep.if).toBe("inputs.apply == 'true' && steps.tfguard.outputs.exit-code == '0'");
+    expect(action.inputs.apply.default).toBe('false');
+    expect(upload.if).toBe("always() && inputs.upload-audit-log == 'true' && steps.apply.outputs.audit-log != ''");
+    expect(upload.with).toMatchObject({ path: '${{ steps.apply.outputs.audit-log }}', 'include-hidden-files': true, 'if-no-files-found': 'ignore' });
+    expect(steps.indexOf(applyStep)).toBeGreaterThan(steps.indexOf(checkStep));
+    expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(applyStep));
+
+    const ws = join(tmp, `apply${counter++}`);
+    mkdirSync(ws);
+    writeFileSync(join(ws, 'main.tf'), 'resource "terraform_data" "app" {\n  input = "v1"\n}\n');
+    const tfEnv = { TF_CLI_CONFIG_FILE: join(tmp, 'empty.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    writeFileSync(tfEnv.TF_CLI_CONFIG_FILE, '');
+    for (const run of ['terraform init -input=false', 'terraform plan -input=false -out=tfplan']) {
+      const r = runStep({ run }, { cwd: ws, env: tfEnv, ctx: { inputs: {}, steps: {} } });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const runnerTemp = join(tmp, `runner${counter++}`);
+    mkdirSync(runnerTemp);
+    const out = join(runnerTemp, 'output');
+    const env = { ...tfEnv, GITHUB_ACTION_PATH: ROOT, RUNNER_TEMP: runnerTemp, GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: join(runnerTemp, 'summary') };
+    const inputs: Record<string, string> = {};
+    for (const [name, spec] of Object.entries<any>(action.inputs)) inputs[name] = String(spec.default ?? '');
+    Object.assign(inputs, { plan: 'tfplan', apply: 'true' });
+    const ctx = { inputs, steps: {} as Record<string, Record<string, string>> };
+    const step = (s: any) => {
+      writeFileSync(out, '');
+      const r = runStep({ ...s, run: s === checkStep ? withRegisteredFormats(s.run) : s.run }, { cwd: ws, env, ctx });
+      return { r, outputs: readOutputs(out) };
+    };
+    ctx.steps.tfguard = step(checkStep).outputs;
+    expect(ctx.steps.tfguard['exit-code']).toBe('0');
+    const applied = step(applyStep);
+    expect(applied.r.code, applied.r.stderr).toBe(0);
+    ctx.steps.apply = applied.outputs;
+    expect(applied.outputs).toMatchObject({ 'exit-code': '0', applied: 'true', 'audit-log': './.tfguard/audit.jsonl' });
+    const log = readFileSync(join(ws, '.tfguard', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.at(-1).decision).toBe('applied');
+    expect(runStep({ run: 'terraform state list' }, { cwd: ws, env: tfEnv, ctx }).stdout).toContain('terraform_data.app');
+    expect(step(steps[steps.length - 1]).r.code).toBe(0);
+
+    // A blocked check: the apply step's condition is false, and the last step exits 1 (not "apply did not run").
+    const blocked = { inputs, steps: { tfguard: { 'exit-code': '1', decision: 'block' } } };
+    const last = runStep(steps[steps.length - 1], { cwd: ws, env, ctx: blocked });
+    expect(last.code).toBe(1);
   });
 
   it('fails closed when tfguard never ran: the last step exits 2', () => {
@@ -390,7 +439,7 @@ describe('examples/gitlab-ci.yml', () => {
   it('plans, writes plan.json with terraform show -json, and checks it with JUnit and Markdown reports', () => {
     expect(script.some((l) => /^terraform plan\b.*-out=tfplan\b/.test(l))).toBe(true);
     expect(script).toContain('terraform show -json tfplan > plan.json');
-    expect(tfguardLines).toEqual(['npx tfguard check plan.json --format junit=tfguard.xml --format markdown=tfguard.md --format text']);
+    expect(tfguardLines).toEqual(['tfguard check plan.json --format junit=tfguard.xml --format markdown=tfguard.md --format text']);
   });
 
   it('keeps its artifacts always, and gives GitLab the JUnit report tfguard writes', () => {
@@ -404,9 +453,9 @@ describe('examples/gitlab-ci.yml', () => {
     it.skipIf(skip)('parses with the real CLI and blocks: exit 1, not 2, reports written', () => {
       const ws = incidentWorkspace();
       const words = text.split(/\s+/);
-      expect(words.slice(0, 2)).toEqual(['npx', 'tfguard']);
+      expect(words[0]).toBe('tfguard');
       expect(text, 'no quoting to interpret').not.toMatch(/["'$\\]/);
-      const r = spawnSync(process.execPath, [BIN, ...words.slice(2)], { cwd: ws, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [BIN, ...words.slice(1)], { cwd: ws, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(1);
       expect(r.stdout).toContain('blast-radius');
       for (const m of text.matchAll(/--format [a-z]+=(\S+)/g)) expect(existsSync(join(ws, m[1]!)), m[1]).toBe(true);
