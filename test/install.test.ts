@@ -58,10 +58,11 @@ function expectWorking(bin: string, packageDir: string): void {
 let tarball: string;
 
 beforeAll(() => {
-  // What `npm pack` makes from this tree (dist/ is built by global-setup; pack runs prepare again, as it will for a release).
+  // What `npm pack` makes from this tree. dist/ is built by global-setup: --ignore-scripts, so that prepare does not
+  // rebuild it while other test files run the CLI from it.
   const out = join(tmp, 'pack');
   mkdirSync(out);
-  ok('npm', ['pack', '--pack-destination', out], ROOT);
+  ok('npm', ['pack', '--ignore-scripts', '--pack-destination', out], ROOT);
   const files = readdirSync(out).filter((f) => f.endsWith('.tgz'));
   expect(files).toHaveLength(1);
   tarball = join(out, files[0]!);
