@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { existingDir } from './dir.js';
 import { holdsTerraform } from '../hcl/files.js';
-import { needsLocations } from '../report/index.js';
+import { needsLocations } from '../report/formats.js';
 import { buildReport, relativeDir, type Report } from '../report/report.js';
 import { reportSet } from '../report/set.js';
 import { exitCodeFor, parseFailOn } from './fail-on.js';

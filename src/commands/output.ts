@@ -6,7 +6,7 @@ import { escapeControls } from '../report/escape.js';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { redactRendered } from '../redact/redact.js';
-import { FORMAT_NAMES, FORMATS } from '../report/index.js';
+import { FORMAT_NAMES, loadFormatter } from '../report/formats.js';
 import type { ReportSet } from '../report/set.js';
 import { wantColor } from '../report/style.js';
 
@@ -50,7 +50,7 @@ export function parseTargets(formats: readonly string[] | string | undefined, ou
 async function appendStepSummary(set: ReportSet, secrets: ReadonlySet<string>, targets: readonly OutputTarget[]): Promise<void> {
   const file = process.env.GITHUB_STEP_SUMMARY;
   if (!file || !targets.some((t) => t.format === 'github')) return;
-  const format = FORMATS.markdown ?? FORMATS.text!;
+  const format = await loadFormatter('markdown');
   const text = redactRendered(set, secrets, (s) => format(s, { color: false }));
   try {
     await appendFile(file, text.endsWith('\n') ? `${text}\n` : `${text}\n\n`);
@@ -63,7 +63,8 @@ export async function writeReports(set: ReportSet, secrets: ReadonlySet<string>,
   for (const target of targets) {
     const useColor = target.file === undefined && target.format === 'text' && wantColor({ flag: color, isTTY: process.stdout.isTTY === true, env: process.env });
     // Every format passes through redaction of every string a plan marks sensitive anywhere, in every form.
-    const text = redactRendered(set, secrets, (s) => FORMATS[target.format]!(s, { color: useColor }));
+    const format = await loadFormatter(target.format);
+    const text = redactRendered(set, secrets, (s) => format(s, { color: useColor }));
     if (target.file === undefined) {
       process.stdout.write(text);
       continue;

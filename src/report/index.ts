@@ -1,17 +1,18 @@
-/** Output formats, one file each, behind one map. Each renders a whole run: one report per plan. */
+/**
+ * Output formats, one file each, behind one map. Each renders a whole run: one report per plan. Commands load
+ * only the formats they write, through formats.ts; this map holds every one, for code that wants them all.
+ */
 import { formatGithubSet } from './github.js';
 import { formatJsonSet } from './json.js';
 import { formatJunitSet } from './junit.js';
 import { formatMarkdownSet } from './markdown.js';
 import { formatSarifSet } from './sarif.js';
-import type { ReportSet } from './set.js';
+import type { Formatter } from './formats.js';
 import { formatTextSet } from './text.js';
 
-export interface FormatOptions {
-  color: boolean;
-}
+export { FORMAT_NAMES, needsLocations, type FormatOptions } from './formats.js';
 
-export const FORMATS: Record<string, (set: ReportSet, opts: FormatOptions) => string> = {
+export const FORMATS: Record<string, Formatter> = {
   github: (set) => formatGithubSet(set),
   json: (set) => formatJsonSet(set),
   junit: (set) => formatJunitSet(set),
@@ -19,13 +20,3 @@ export const FORMATS: Record<string, (set: ReportSet, opts: FormatOptions) => st
   sarif: (set) => formatSarifSet(set),
   text: (set, opts) => formatTextSet(set, opts),
 };
-
-export const FORMAT_NAMES = Object.keys(FORMATS);
-
-/**
- * Formats that point at a file and line for each finding (code scanning, annotations): `check` then reads the
- * `.tf` sources whenever the root module has some, even when no rule needs them.
- */
-export function needsLocations(formats: readonly string[]): boolean {
-  return formats.some((f) => f === 'sarif' || f === 'github');
-}
