@@ -10,31 +10,14 @@ export interface FormatOptions {
 
 export type Formatter = (set: ReportSet, opts: FormatOptions) => string;
 
+// Formatters that take no options are wrapped: their second parameter, when they have one, is not FormatOptions.
 const LOADERS: Record<string, () => Promise<Formatter>> = {
-  github: async () => {
-    const { formatGithubSet } = await import('./github.js');
-    return (set) => formatGithubSet(set);
-  },
-  json: async () => {
-    const { formatJsonSet } = await import('./json.js');
-    return (set) => formatJsonSet(set);
-  },
-  junit: async () => {
-    const { formatJunitSet } = await import('./junit.js');
-    return (set) => formatJunitSet(set);
-  },
-  markdown: async () => {
-    const { formatMarkdownSet } = await import('./markdown.js');
-    return (set) => formatMarkdownSet(set);
-  },
-  sarif: async () => {
-    const { formatSarifSet } = await import('./sarif.js');
-    return (set) => formatSarifSet(set);
-  },
-  text: async () => {
-    const { formatTextSet } = await import('./text.js');
-    return (set, opts) => formatTextSet(set, opts);
-  },
+  github: () => import('./github.js').then((m) => (set) => m.formatGithubSet(set)),
+  json: () => import('./json.js').then((m) => (set) => m.formatJsonSet(set)),
+  junit: () => import('./junit.js').then((m) => (set) => m.formatJunitSet(set)),
+  markdown: () => import('./markdown.js').then((m) => (set) => m.formatMarkdownSet(set)),
+  sarif: () => import('./sarif.js').then((m) => (set) => m.formatSarifSet(set)),
+  text: () => import('./text.js').then((m) => (set, opts) => m.formatTextSet(set, opts)),
 };
 
 export const FORMAT_NAMES = Object.keys(LOADERS);
