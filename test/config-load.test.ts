@@ -65,6 +65,25 @@ describe('discovery', () => {
     expect(json(check(stack, '--format', 'json')).config).toBeNull();
   });
 
+  it('several plans: each plan\'s folder finds its own config (its own file, else the one at the top)', () => {
+    const { top } = repo({ '.tfguard.json': OFF });
+    for (const name of ['a', 'b']) {
+      mkdirSync(join(top, 'stacks', name));
+      cpSync(join(FIXTURES_DIR, 'incident', 'src'), join(top, 'stacks', name), { recursive: true });
+      cpSync(INCIDENT_PLAN, join(top, 'stacks', name, 'plan.json'));
+    }
+    writeFileSync(join(top, 'stacks', 'b', '.tfguard.json'), '{}');
+    const run = tfguard(['check', 'stacks/a/plan.json', 'stacks/b/plan.json', '--format', 'json'], { cwd: top });
+    expect(run.code).toBe(1);
+    expect(json(run).plans.map((p: any) => [p.plan.source, p.config, p.decision])).toEqual([
+      ['stacks/a/plan.json', '.tfguard.json', 'pass'],
+      ['stacks/b/plan.json', 'stacks/b/.tfguard.json', 'block'],
+    ]);
+    const text = tfguard(['check', 'stacks/a/plan.json', 'stacks/b/plan.json'], { cwd: top }).stdout;
+    expect(text).toContain('stacks/a/plan.json (Terraform 1.11.4, format 1.2) · config .tfguard.json');
+    expect(text).toContain('stacks/b/plan.json (Terraform 1.11.4, format 1.2) · config stacks/b/.tfguard.json');
+  });
+
   it('outside a git repository, only DIR is read', () => {
     const { stack } = repo({ '.tfguard.json': OFF }, { git: false });
     expect(check(stack).code).toBe(1);
