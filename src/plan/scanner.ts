@@ -430,6 +430,9 @@ export class JsonScanner {
   private quiet(chunk: Buffer, i: number, n: number): number {
     const kinds = this.kinds;
     const base = this.handlers.length;
+    const cutting = this.cutSpec !== null;
+    let depth = kinds.length;
+    let inArray = kinds[depth - 1] === ARRAY;
     let state = this.state;
     let esc = this.escape;
     let num = this.num;
@@ -459,10 +462,10 @@ export class JsonScanner {
         if (c === 0x22) {
           if (isKey) {
             state = S_COLON;
-            if (this.keyAt >= 0) this.cutKey(chunk, i, kinds.length - base);
+            if (cutting && this.keyAt >= 0) this.cutKey(chunk, i, depth - base);
           } else {
-            state = kinds[kinds.length - 1] === ARRAY ? S_ARR_NEXT : S_OBJ_NEXT;
-            if (kinds.length === this.cutDepth) this.cutEnd(i);
+            state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+            if (cutting && depth === this.cutDepth) this.cutEnd(i);
           }
         } else if (c === 0x5c) esc = 1;
         else this.fail('syntax', this.offset + i - 1, `a control character (${shown(c)}) in a string`);
@@ -476,8 +479,8 @@ export class JsonScanner {
         else if (c === 0x2b || c === 0x2d) next = num === N_E ? N_ESIGN : -2;
         if (next === -2 || (next === -1 && !ACCEPTING[num])) this.fail('syntax', this.offset + i, `${shown(c)} in a number`);
         if (next === -1) {
-          state = kinds[kinds.length - 1] === ARRAY ? S_ARR_NEXT : S_OBJ_NEXT;
-          if (kinds.length === this.cutDepth) this.cutEnd(i);
+          state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+          if (cutting && depth === this.cutDepth) this.cutEnd(i);
         } else {
           num = next;
           i++;
@@ -488,8 +491,8 @@ export class JsonScanner {
         if (c !== literal[literalAt]) this.fail('syntax', this.offset + i, `${shown(c)} in a literal`);
         i++;
         if (++literalAt === literal.length) {
-          state = kinds[kinds.length - 1] === ARRAY ? S_ARR_NEXT : S_OBJ_NEXT;
-          if (kinds.length === this.cutDepth) this.cutEnd(i);
+          state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+          if (cutting && depth === this.cutDepth) this.cutEnd(i);
         }
         continue;
       }
@@ -507,15 +510,19 @@ export class JsonScanner {
         // falls through
         case S_VALUE:
         case S_ARR_VALUE:
-          if (state === S_VALUE && this.cutSpec !== null && c !== 0x6e) this.cutStart(i, kinds.length - base, kinds.length);
+          if (cutting && state === S_VALUE && c !== 0x6e) this.cutStart(i, depth - base, depth);
           if (c === 0x22) {
             isKey = false;
             state = S_STRING;
           } else if (c === 0x7b) {
             kinds.push(OBJECT);
+            depth++;
+            inArray = false;
             state = S_OBJ_FIRST;
           } else if (c === 0x5b) {
             kinds.push(ARRAY);
+            depth++;
+            inArray = true;
             state = S_ARR_FIRST;
           } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
             num = c === 0x2d ? N_MINUS : c === 0x30 ? N_ZERO : N_INT;
@@ -536,7 +543,7 @@ export class JsonScanner {
           if (c === 0x22) {
             isKey = true;
             state = S_STRING;
-            this.keyAt = this.cutSpec !== null && kinds.length - base <= 2 ? this.offset + i : -1;
+            if (cutting) this.keyAt = depth - base <= 2 ? this.offset + i : -1;
           } else if (c === 0x7d && state === S_OBJ_FIRST) close = true;
           else this.fail('syntax', this.offset + i, `${shown(c)} where ${state === S_OBJ_FIRST ? "a key or '}'" : 'a key'} was expected`);
           break;
@@ -552,14 +559,16 @@ export class JsonScanner {
       }
       i++;
       if (!close) continue;
-      const kind = kinds.pop();
-      if ((kind === OBJECT) !== (c === 0x7d)) this.fail('syntax', this.offset + i - 1, `${shown(c)} closes a${kind === OBJECT ? 'n object' : 'n array'}`);
-      if (kinds.length === base) {
+      // The state says which kind of container is open, so the closing byte always matches it.
+      kinds.pop();
+      depth--;
+      if (depth === base) {
         done = true;
         break;
       }
-      state = kinds[kinds.length - 1] === ARRAY ? S_ARR_NEXT : S_OBJ_NEXT;
-      if (kinds.length === this.cutDepth) this.cutEnd(i);
+      inArray = kinds[depth - 1] === ARRAY;
+      state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+      if (cutting && depth === this.cutDepth) this.cutEnd(i);
     }
     this.state = state;
     this.escape = esc;
