@@ -510,7 +510,7 @@ export class JsonScanner {
         // falls through
         case S_VALUE:
         case S_ARR_VALUE:
-          if (cutting && state === S_VALUE && c !== 0x6e) this.cutStart(i, depth - base, depth);
+          if (cutting && state === S_VALUE && depth - base <= 2 && c !== 0x6e) this.cutStart(i, depth - base, depth);
           if (c === 0x22) {
             isKey = false;
             state = S_STRING;
