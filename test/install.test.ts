@@ -4,6 +4,7 @@
  * repository: a real git URL, no network) installed into a project folder, which runs `prepare` (tsc) as npm does
  * for any git dependency. Each installed `tfguard` prints its version, blocks the incident (exit 1), reads its
  * shipped README (`explain`) and schema (`init`), and the GitLab template's install line works with the tarball.
+ * The README's first command line (npm ci, then npx tfguard on the incident) is run in a fresh clone.
  * Dependencies come from the registry or npm's cache (`--prefer-offline`); slow (a minute), so a file of its own.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -56,8 +57,30 @@ function expectWorking(bin: string, packageDir: string): void {
 }
 
 let tarball: string;
+/** This tree as one commit tagged v0.1.0 (tracked and new files, as they are on disk), in a bare repository. */
+let bare: string;
+
+function bareRepository(): string {
+  const src = join(tmp, 'src');
+  const files = ok('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT)
+    .split('\0')
+    .filter((f) => f && existsSync(join(ROOT, f)) && statSync(join(ROOT, f)).isFile());
+  for (const f of files) {
+    mkdirSync(dirname(join(src, f)), { recursive: true });
+    copyFileSync(join(ROOT, f), join(src, f));
+  }
+  const git = ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false'];
+  execFileSync('git', [...git, 'init', '-q', src], { env: env() });
+  execFileSync('git', [...git, 'add', '-A'], { cwd: src, env: env() });
+  execFileSync('git', [...git, 'commit', '-q', '-m', 'tfguard'], { cwd: src, env: env() });
+  execFileSync('git', [...git, 'tag', 'v0.1.0'], { cwd: src, env: env() });
+  const out = join(tmp, 'tfguard.git');
+  execFileSync('git', ['clone', '-q', '--bare', src, out], { env: env() });
+  return out;
+}
 
 beforeAll(() => {
+  bare = bareRepository();
   // What `npm pack` makes from this tree. dist/ is built by global-setup: --ignore-scripts, so that prepare does not
   // rebuild it while other test files run the CLI from it.
   const out = join(tmp, 'pack');
@@ -83,21 +106,6 @@ describe('installing tfguard', () => {
   }, T);
 
   it('from a git URL (a bare repository of this tree) into a project: npm builds it, npx --no-install runs it', () => {
-    // This tree as one commit (tracked and new files, as they are on disk), in a bare repository.
-    const src = join(tmp, 'src');
-    const files = ok('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT).split('\0').filter((f) => f && existsSync(join(ROOT, f)) && statSync(join(ROOT, f)).isFile());
-    for (const f of files) {
-      mkdirSync(dirname(join(src, f)), { recursive: true });
-      copyFileSync(join(ROOT, f), join(src, f));
-    }
-    const git = ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false'];
-    execFileSync('git', [...git, 'init', '-q', src], { env: env() });
-    execFileSync('git', [...git, 'add', '-A'], { cwd: src, env: env() });
-    execFileSync('git', [...git, 'commit', '-q', '-m', 'tfguard'], { cwd: src, env: env() });
-    execFileSync('git', [...git, 'tag', 'v0.1.0'], { cwd: src, env: env() });
-    const bare = join(tmp, 'tfguard.git');
-    execFileSync('git', ['clone', '-q', '--bare', src, bare], { env: env() });
-
     const project = join(tmp, 'project');
     mkdirSync(project);
     ok('npm', ['init', '-y'], project);
@@ -106,6 +114,20 @@ describe('installing tfguard', () => {
     expectWorking(bin, join(project, 'node_modules', 'tfguard'));
     expect(ok('npx', ['--no-install', 'tfguard', '--version'], project).trim()).toBe('0.1.0');
     expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).devDependencies.tfguard).toBe(`git+file://${bare}#v0.1.0`);
+  }, T);
+
+  it('the README\'s first command line works in a fresh clone: npm ci, then npx tfguard blocks the incident', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /```sh\n([\s\S]*?)```/.exec(readme)![1]!.split('\n');
+    const first = block[0]!.replace(/\s+#.*$/, '');
+    expect(first).toMatch(/^npm ci && npx tfguard check /);
+    expect(block[1]!.replace(/\s+#.*$/, '')).toBe('npm test');
+    const clone = join(tmp, 'clone');
+    execFileSync('git', ['clone', '-q', bare, clone], { env: env() });
+    const r = run('bash', ['-c', first.replace('npm ci', 'npm ci --prefer-offline')], clone);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('BLOCKED: do not apply this plan.');
+    expect(JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')).scripts.test).toMatch(/^vitest run/);
   }, T);
 
   it('the GitLab template installs it from TFGUARD_PACKAGE (here the tarball), never from the registry by name', () => {
