@@ -33,9 +33,22 @@ function uiStreamError(source: string): InputError {
   );
 }
 
+/**
+ * Terragrunt (0.67 and later) logs what terraform prints, `show -json` included, unless told not to:
+ * `14:27:45.423 STDOUT [unit] terraform: {"format_version":...`, one log line per line of output.
+ */
+const TERRAGRUNT_LOG_LINE = /^(?:\u001b\[[0-9;]*m)*\d{2}:\d{2}:\d{2}\.\d{3}(?:\u001b\[[0-9;]*m)*\s+(?:\u001b\[[0-9;]*m)*STDOUT\b/m;
+
 /** Why a text that is not clean JSON failed, in words that point at the fix. */
 export function explainParseError(source: string, text: string, error: Error): InputError {
   if (firstLineIsUiEvent(text)) return uiStreamError(source);
+  if (TERRAGRUNT_LOG_LINE.test(text.slice(0, 64 << 10))) {
+    return new InputError(
+      `${source}: is Terragrunt's log of terraform's output (lines like "14:27:45.423 STDOUT [unit] terraform: {...}"), ` +
+        'not plan JSON: run terragrunt with --log-disable (before 0.73: --terragrunt-log-disable), ' +
+        'or write one file per unit with --json-out-dir and check the folder',
+    );
+  }
   const trimmed = text.trim();
   const start = trimmed.indexOf('{"format_version"');
   const wrapped = !trimmed.startsWith('{') && trimmed.includes('"format_version"');
