@@ -47,7 +47,7 @@ function buildProgram(): Command {
   program
     .command('check')
     .description('check a plan and exit 0 (pass), 1 (blocked) or 2 (error)')
-    .argument('[plan...]', 'a `terraform show -json` file, a saved binary plan, or - for stdin')
+    .argument('[plan...]', 'a `terraform show -json` file, a saved binary plan, a folder (every plan file under it), or - for stdin')
     .option('--dir <dir>', 'root module whose .tf sources and .tfguard.json are read (default: the plan file\'s folder if it holds .tf files, else the current one)')
     .option('--config <file>', 'config file (default: .tfguard.json in DIR, else the nearest folder above it up to the git root)')
     .option('--format <format>', 'report format, or FORMAT=FILE to write it to a file; repeatable (text, json, markdown, sarif, junit, github)', collect, [])
