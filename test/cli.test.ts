@@ -230,9 +230,11 @@ describe('bad input exits 2 with one line on stderr', () => {
     expectOneLineError(tfguard(['check', path]), 'resource_changes[0].change.actions', 'unknown action');
   });
 
-  it('a missing file, a directory, and a JSON array', async () => {
+  it('a missing file, a folder with no plan file, and a JSON array', async () => {
     expectOneLineError(tfguard(['check', join(tmp, 'nope.json')]), 'no such file');
-    expectOneLineError(tfguard(['check', tmp]), 'is a directory');
+    // A folder stands for the plan files under it (test/check-plan-folders.test.ts): none is an error.
+    const empty = await mkdtemp(join(tmp, 'empty-'));
+    expectOneLineError(tfguard(['check', empty]), `${empty}: no plan file found in this folder or below it`);
     expectOneLineError(tfguard(['check', await tmpFile('arr.json', '[]')]), 'is not a plan');
   });
 
