@@ -3,7 +3,7 @@
  * place that sets the exit code: 0 pass, 1 blocked, 2 error. Every error ends here as one line on stderr.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { APPLY_HELP } from './apply/help.js';
+import { APPLY_HELP, DESTROY_HELP } from './apply/help.js';
 import { TfguardError } from './errors.js';
 import { escapeControls } from './report/escape.js';
 import { VERSION } from './version.js';
@@ -122,6 +122,19 @@ function buildProgram(): Command {
     .action(async (_args: string[], _opts, cmd: Command) => {
       const { apply } = await import('./commands/apply.js');
       exitCode = await apply(rawArgsAfter(cmd.name()));
+    });
+
+  program
+    .command('destroy')
+    .description('tfguard apply -destroy, as `terraform destroy` is `terraform apply -destroy` (tfguard destroy -h)')
+    .argument('[args...]', 'tfguard and terraform options (no PLANFILE)')
+    .helpOption(false)
+    .configureHelp({ formatHelp: () => DESTROY_HELP })
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_args: string[], _opts, cmd: Command) => {
+      const { destroy } = await import('./commands/destroy.js');
+      exitCode = await destroy(rawArgsAfter(cmd.name()));
     });
 
   program

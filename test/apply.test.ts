@@ -695,7 +695,8 @@ describe.skipIf(!hasBash)('with a fake terraform', () => {
     const run = await session.done;
     expect(run.code, run.stdout + run.stderr).toBe(3);
     expect(calls().map((c) => c.split(' ')[0])).toEqual(['version', 'plan', 'show', 'apply']);
-    expect(calls()[3]).toMatch(new RegExp(`^apply -input=false ${tmp}/tfguard-plan-[^/]+/reviewed\\.tfplan$`));
+    // NO_COLOR=1 (every test run has it) reaches terraform apply as -no-color.
+    expect(calls()[3]).toMatch(new RegExp(`^apply -input=false -no-color ${tmp}/tfguard-plan-[^/]+/reviewed\\.tfplan$`));
     expect(tfguardPlans(tmp)).toEqual([]);
     const record = expectAudit(ws, { decision: 'failed', plan: true, terraformExit: 3 });
     expect(record.plan.sha256).toBe(sha256(readFileSync(join(FIXTURES_DIR, 'incident', 'plan.tfplan'))));

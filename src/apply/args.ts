@@ -4,8 +4,12 @@
  * of every terraform run. The three spellings of auto-approve are tfguard's to judge, never Terraform's.
  * `-h`, `-help` and `--help` ask for tfguard's help (src/apply/help.ts).
  */
+import { parseTargets, type OutputTarget } from '../commands/output.js';
 import { globProblem } from '../engine/glob.js';
 import { UsageError } from '../errors.js';
+
+/** `apply`, or `destroy` (= `apply -destroy`, as `terraform destroy` is `terraform apply -destroy`). */
+export type ApplyCommand = 'apply' | 'destroy';
 
 export interface Allow {
   rule: string;
@@ -16,7 +20,15 @@ export interface Allow {
 export interface ApplyArgs {
   dir?: string;
   config?: string;
-  format: string;
+  /** `--format F[=FILE]` as given (repeatable). */
+  format: string[];
+  /** `--output FILE`: the report of the one `--format` without `=FILE`. */
+  output?: string;
+  /**
+   * Where each report goes: a file; else text to stdout (the terminal, as terraform's output); a machine format
+   * (json, sarif, ...) without a file to stderr, so that stdout stays terraform's.
+   */
+  targets: OutputTarget[];
   terraformBin?: string;
   color?: boolean;
   auditLog?: string;
@@ -43,7 +55,7 @@ export interface ApplyArgs {
 }
 
 /** tfguard options that take a value. */
-const VALUED = new Set(['--dir', '--config', '--format', '--terraform-bin', '--audit-log', '--allow', '--reason', '--expect', '--batch']);
+const VALUED = new Set(['--dir', '--config', '--format', '--output', '--terraform-bin', '--audit-log', '--allow', '--reason', '--expect', '--batch']);
 /** tfguard options that take no value. */
 const FLAGS = new Set(['--no-color', '--staged', '--resume', '--dry-run']);
 /** terraform plan options whose value may follow as the next argument. */
@@ -74,8 +86,8 @@ function parseAllow(value: string): Allow {
   return { rule: value.slice(0, eq), address: checkedGlob('--allow', address) };
 }
 
-export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
-  const out: ApplyArgs = { format: 'text', autoApprove: false, allow: [], expect: [], planArgs: [], help: false, staged: false, resume: false, dryRun: false };
+export function parseApplyArgs(argv: readonly string[], command: ApplyCommand = 'apply'): ApplyArgs {
+  const out: ApplyArgs = { format: [], targets: [], autoApprove: false, allow: [], expect: [], planArgs: [], help: false, staged: false, resume: false, dryRun: false };
   const positionals: string[] = [];
   let i = 0;
   try {
@@ -96,13 +108,14 @@ export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
           if (name === '--dry-run') out.dryRun = true;
           continue;
         }
-        if (!VALUED.has(name!)) throw new UsageError(`apply: unknown option ${name} (terraform options take one dash: -var, -target, ...)`);
+        if (!VALUED.has(name!)) throw new UsageError(`${command}: unknown option ${name} (terraform options take one dash: -var, -target, ...)`);
         const value = inline ?? argv[++i];
-        if (value === undefined) throw new UsageError(`apply: ${name} needs a value`);
+        if (value === undefined) throw new UsageError(`${command}: ${name} needs a value`);
         switch (name) {
           case '--dir': out.dir = value; break;
           case '--config': out.config = value; break;
-          case '--format': out.format = value; break;
+          case '--format': out.format.push(value); break;
+          case '--output': out.output = value; break;
           case '--terraform-bin': out.terraformBin = value; break;
           case '--audit-log': out.auditLog = value; break;
           case '--allow': out.allow.push(parseAllow(value)); break;
@@ -116,7 +129,7 @@ export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
         out.chdir = arg.slice('-chdir='.length);
         continue;
       }
-      if (arg === '-out' || arg.startsWith('-out=')) throw new UsageError('apply: -out is tfguard\'s to choose (it plans to a private temp file)');
+      if (arg === '-out' || arg.startsWith('-out=')) throw new UsageError(`${command}: -out is tfguard's to choose (it plans to a private temp file)`);
       if (arg.startsWith('-')) {
         out.planArgs.push(arg);
         if (TF_VALUED.has(arg) && argv[i + 1] !== undefined) out.planArgs.push(argv[++i]!);
@@ -129,6 +142,7 @@ export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
     if (argv.slice(i + 1).some((a) => HELP.has(a))) return { ...out, help: true };
     throw error;
   }
+  if (command === 'destroy') checkDestroy(out, positionals);
   if (positionals.length > 1) throw new UsageError(`apply: one saved plan at most, got ${positionals.join(' ')}`);
   if (positionals[0] !== undefined) {
     out.planFile = positionals[0];
@@ -140,9 +154,10 @@ export function parseApplyArgs(argv: readonly string[]): ApplyArgs {
     if (changing.length > 0) throw new UsageError(`apply: plan options (${changing.join(' ')}) cannot change a saved plan`);
     out.planArgs = kept;
   }
-  checkStaged(out);
-  if (out.allow.length > 0 && !out.reason?.trim()) throw new UsageError('apply: --allow needs --reason TEXT (it is recorded in the audit log)');
-  if (out.reason !== undefined && out.allow.length === 0) throw new UsageError('apply: --reason goes with --allow RULE[=ADDRESS_GLOB]');
+  checkStaged(out, command);
+  out.targets = reportTargets(out.format, out.output);
+  if (out.allow.length > 0 && !out.reason?.trim()) throw new UsageError(`${command}: --allow needs --reason TEXT (it is recorded in the audit log)`);
+  if (out.reason !== undefined && out.allow.length === 0) throw new UsageError(`${command}: --reason goes with --allow RULE[=ADDRESS_GLOB]`);
   return out;
 }
 
@@ -153,14 +168,57 @@ function batchSize(value: string): number {
 }
 
 /** `--staged` plans each stage itself: no saved plan, no -target of its own; `--batch` goes with it. */
-function checkStaged(out: ApplyArgs): void {
+function checkStaged(out: ApplyArgs, command: ApplyCommand): void {
   const flag = out.resume ? '--resume' : '--staged';
-  if (out.batch !== undefined && !out.staged) throw new UsageError('apply: --batch N goes with --staged (or --resume)');
+  if (out.batch !== undefined && !out.staged) throw new UsageError(`${command}: --batch N goes with --staged (or --resume)`);
   if (!out.staged) return;
   if (out.planFile !== undefined) throw new UsageError(`apply: ${flag} plans every stage itself, so it takes no saved plan (${out.planFile})`);
   if (out.planArgs.some((a) => a === '-target' || a.startsWith('-target='))) {
-    throw new UsageError(`apply: ${flag} chooses the -target of each stage itself; leave -target out`);
+    throw new UsageError(`${command}: ${flag} chooses the -target of each stage itself; leave -target out`);
   }
+}
+
+/** A `-destroy` given as `-destroy=false` (Go's false spellings: terraform reads its flags with ParseBool). */
+const DESTROY_OFF = /^-destroy=(false|0|f|F|FALSE|False)$/;
+const isDestroy = (arg: string): boolean => arg === '-destroy' || (arg.startsWith('-destroy=') && !DESTROY_OFF.test(arg));
+
+/**
+ * The arguments of `tfguard destroy ARGS` as those of `tfguard apply -destroy ARGS`: `-destroy` first, unless
+ * given already (never twice). What the run plans, records in the audit log and offers to `--resume`.
+ */
+export function destroyArgv(argv: readonly string[]): string[] {
+  return argv.some(isDestroy) ? [...argv] : ['-destroy', ...argv];
+}
+
+/** `tfguard destroy` takes no saved plan (terraform destroy takes none) and cannot be told not to destroy. */
+function checkDestroy(out: ApplyArgs, positionals: readonly string[]): void {
+  const off = out.planArgs.find((a) => DESTROY_OFF.test(a));
+  if (off !== undefined) throw new UsageError(`destroy: ${off} contradicts destroy (use tfguard apply)`);
+  if (positionals.length > 0) {
+    throw new UsageError(`destroy: takes no saved plan (${positionals.join(' ')}), as terraform destroy takes none; apply a saved destroy plan with tfguard apply PLANFILE`);
+  }
+}
+
+/**
+ * Where apply's reports go (`--format F[=FILE]`, `--output FILE`, as for check): a file when one is given; else
+ * text to stdout, where a person reads it between terraform's plan and its apply; a machine format (json, sarif,
+ * junit, markdown, github) to stderr, never into terraform's stdout.
+ */
+export function reportTargets(formats: readonly string[], output: string | undefined): OutputTarget[] {
+  return parseTargets(formats, output).map((t) => (t.file === undefined && t.format !== 'text' ? { ...t, stderr: true } : t));
+}
+
+/**
+ * No colors: `--no-color`, a non-empty `NO_COLOR` (no-color.org) or terraform's own `-no-color` turn off
+ * tfguard's colors, and every terraform run (plan, apply) gets `-no-color`, once: a `-no-color` given stays
+ * where it is, its repeats are dropped; otherwise one is added.
+ */
+export function withoutColor(args: ApplyArgs, env: NodeJS.ProcessEnv): ApplyArgs {
+  const off = args.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || args.planArgs.includes('-no-color');
+  if (!off) return args;
+  const first = args.planArgs.indexOf('-no-color');
+  const planArgs = first < 0 ? [...args.planArgs, '-no-color'] : args.planArgs.filter((a, i) => a !== '-no-color' || i === first);
+  return { ...args, color: false, planArgs };
 }
 
 /** The plan options that `terraform apply PLANFILE` also takes (it refuses -var, -target and the like). */

@@ -10,7 +10,10 @@ tfguard options (two dashes):
   --dir DIR                   root module whose .tf sources and .tfguard.json are read
                               (default: the -chdir directory, else the current one)
   --config FILE               config file (default: DIR/.tfguard.json)
-  --format F[=FILE]           report format: text, json, markdown, sarif, junit, github (default: text)
+  --format F[=FILE]           report format: text, json, markdown, sarif, junit, github (default: text);
+                              repeatable. Without =FILE, text goes to stdout and any other format to
+                              stderr: stdout stays terraform's output
+  --output FILE               write the report of the --format without =FILE to FILE
   --terraform-bin PATH        terraform or tofu binary (default: $TFGUARD_TERRAFORM_BIN, terraform, tofu)
   --audit-log FILE            audit log (default: DIR/.tfguard/audit.jsonl, or audit.log in .tfguard.json)
   --allow RULE[=ADDRESS_GLOB] override RULE's findings (those whose addresses all match the glob) for this run
@@ -23,7 +26,8 @@ tfguard options (two dashes):
   --resume                    continue a staged rollout that stopped (.tfguard/rollout.json): its health
                               checks first, then it plans again from the current state
   --dry-run                   plan, review, and list what would run (runbook commands, stages); run nothing
-  --no-color                  no ANSI colors
+  --no-color                  no ANSI colors from tfguard, and -no-color to every terraform run (so does
+                              a non-empty NO_COLOR, or terraform's own -no-color, which is passed once)
   -auto-approve, --auto-approve, -auto-approve=true
                               apply a plan with no findings without asking (any finding refuses it);
                               -auto-approve=false asks
@@ -44,3 +48,13 @@ times out or is interrupted refuses the apply (or stops the rollout).
 
 Every run appends one line to the audit log, and one per command and stage (tfguard log prints it).
 `;
+
+/** `tfguard destroy -h`: what destroy is, then apply's help (it takes the same options). */
+export const DESTROY_HELP = `Usage: tfguard destroy [tfguard options] [terraform plan options]
+
+tfguard apply -destroy, as \`terraform destroy\` is \`terraform apply -destroy\`: plans the destroy, reviews it
+with every rule, then refuses, asks a person, or applies exactly the reviewed plan. It takes every option of
+tfguard apply below, and no PLANFILE (to apply a saved destroy plan: tfguard apply PLANFILE). The audit log
+records its arguments with -destroy first.
+
+${APPLY_HELP}`;

@@ -18,7 +18,7 @@ import type { Config } from '../config/schema.js';
 import { outcome, runCommand, succeeded } from '../runbook/exec.js';
 import type { PlannedCommand, RenderInput } from '../runbook/render.js';
 import { streamTerraform } from '../terraform/stream.js';
-import { parseTargets, writeReports } from '../commands/output.js';
+import { writeReports } from '../commands/output.js';
 import { review } from '../commands/review.js';
 import { applyOptions } from './args.js';
 import { entry, interruptedStop, logEntry, nothingApplied, say, type ApplyContext, type Stop } from './context.js';
@@ -94,7 +94,7 @@ export async function planAndReview(ctx: ApplyContext, step: PlanStep): Promise<
     config: reviewed.config.source,
     ...(args.allow.length > 0 ? { overridden } : {}),
   });
-  await writeReports(reportSet([report]), ctx.secrets, parseTargets(args.format), args.color);
+  await writeReports(reportSet([report]), ctx.secrets, args.targets, args.color);
   return { planFile, ...(original ? { original } : {}), hash, plan: reviewed.plan, config: reviewed.config, result, report, overridden };
 }
 

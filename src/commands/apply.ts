@@ -9,10 +9,10 @@
  */
 import { resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
-import { auditArgs, parseApplyArgs } from '../apply/args.js';
+import { auditArgs, destroyArgv, parseApplyArgs, withoutColor, type ApplyCommand } from '../apply/args.js';
 import { AuditLog, auditIdentity, auditPath, type AuditRecord } from '../apply/audit.js';
 import { finish, interruptedWhy, isStop, nothingApplied, recordReview, say, stopped, type ApplyContext } from '../apply/context.js';
-import { APPLY_HELP } from '../apply/help.js';
+import { APPLY_HELP, DESTROY_HELP } from '../apply/help.js';
 import { rollout } from '../apply/rollout.js';
 import { newRunId, readRollout, ROLLOUT_FILE } from '../apply/rollout-state.js';
 import { applyReviewed, dryRunEnd, planAndReview, renderInput } from '../apply/steps.js';
@@ -27,17 +27,21 @@ import { isEmpty } from '../runbook/schema.js';
 import { resolveTerraform } from '../terraform/binary.js';
 import { onFatalSignals, signalExitCode } from '../terraform/signals.js';
 import { terraformRunning } from '../terraform/stream.js';
-import { parseTargets } from './output.js';
 import { existingDir } from './dir.js';
 
-export async function apply(argv: readonly string[]): Promise<number> {
-  const args = parseApplyArgs(argv);
-  if (args.help) {
-    process.stdout.write(APPLY_HELP);
+/**
+ * `tfguard apply ARGS`; `tfguard destroy ARGS` is `tfguard apply -destroy ARGS` (`-destroy` then is in the
+ * arguments the audit log keeps), with no saved plan.
+ */
+export async function apply(given: readonly string[], command: ApplyCommand = 'apply'): Promise<number> {
+  const argv = command === 'destroy' ? destroyArgv(given) : given;
+  const parsed = parseApplyArgs(argv, command);
+  if (parsed.help) {
+    process.stdout.write(command === 'destroy' ? DESTROY_HELP : APPLY_HELP);
     return 0;
   }
+  const args = withoutColor(parsed, process.env);
   removeStalePlanDirs();
-  parseTargets(args.format);
   const ruleIds = RULES.map((r) => r.meta.id);
   for (const a of args.allow) {
     if (!ruleIds.includes(a.rule)) throw new UsageError(`--allow ${a.rule}: no such rule (tfguard rules lists them)`);

@@ -12,8 +12,10 @@ import { wantColor } from '../report/style.js';
 
 export interface OutputTarget {
   format: string;
-  /** undefined: stdout. */
+  /** undefined: stdout (or stderr, below). */
   file?: string;
+  /** No file: stderr instead of stdout (apply keeps stdout for terraform's output). */
+  stderr?: boolean;
 }
 
 function checkName(name: string): string {
@@ -61,12 +63,13 @@ async function appendStepSummary(set: ReportSet, secrets: ReadonlySet<string>, t
 
 export async function writeReports(set: ReportSet, secrets: ReadonlySet<string>, targets: readonly OutputTarget[], color?: boolean): Promise<void> {
   for (const target of targets) {
-    const useColor = target.file === undefined && target.format === 'text' && wantColor({ flag: color, isTTY: process.stdout.isTTY === true, env: process.env });
+    const stream = target.stderr ? process.stderr : process.stdout;
+    const useColor = target.file === undefined && target.format === 'text' && wantColor({ flag: color, isTTY: stream.isTTY === true, env: process.env });
     // Every format passes through redaction of every string a plan marks sensitive anywhere, in every form.
     const format = await loadFormatter(target.format);
     const text = redactRendered(set, secrets, (s) => format(s, { color: useColor }));
     if (target.file === undefined) {
-      process.stdout.write(text);
+      stream.write(text);
       continue;
     }
     try {
