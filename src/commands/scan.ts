@@ -66,7 +66,7 @@ export async function scan(dirArg: string | undefined, opts: ScanOptions): Promi
 
   const tree = await walk(dir);
   const [terraform, autoApprove, atBase, commits] = await Promise.all([
-    loadTerraform(dir, tree.terraformDirs.map((d) => d.dir)),
+    loadTerraform(dir, tree.terraformDirs.map((d) => d.dir), { allBlocks: base !== undefined }),
     autoApproveFindings(tree.commandFiles),
     prevent && base ? prevent.protectedAtBaseOf(dir, base) : undefined,
     history,

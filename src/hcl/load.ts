@@ -6,6 +6,8 @@
  * A `.tf` file larger than the limit (limits.ts) is refused before it is read.
  *
  * A parse is cached by the file's content hash (cache.ts): a file parsed before, unchanged, is not parsed again.
+ * A file whose text holds none of the words of the blocks read here, and that looks well formed, is not parsed
+ * at all (prefilter.ts): variables, outputs, providers and locals cost a read and a text test.
  *
  * hcl2json gives no positions, so lines are found by searching the file text for the block headers
  * (`resource "TYPE" "NAME" {`, `removed {`, `provisioner "local-exec" {`).
@@ -21,6 +23,7 @@ import { type Json, displayPath, errorMessage, escapeRegExp, isObject, labelledB
 import type { ParsedFile } from './lines.js';
 import { DEFAULT_HCL_FILE_BYTES, tooLarge } from './limits.js';
 import { ParserFailure, workerParser, type ParseFn } from './parser.js';
+import { looksSound, sourceWords, type MayMatter } from './prefilter.js';
 import type { ModuleInstanceDir, Sources } from './types.js';
 
 let parser: ParseFn | undefined;
@@ -34,6 +37,12 @@ function hclParser(): ParseFn {
 /** What reading the sources may cost: the largest `.tf` / `.tofu` file the HCL parser is given (limits.ts). */
 export interface LoadOptions {
   maxHclFileBytes?: number;
+  /**
+   * Which files may hold what the caller reads (default: any `resource`, `data`, `removed` or `module` block, or
+   * a `tfguard:` comment, which is all that loadSources reads). A file this says no to, and that looks well
+   * formed, is not parsed: it adds no block.
+   */
+  mayMatter?: MayMatter;
 }
 
 interface ModuleNode {
@@ -52,6 +61,7 @@ interface LoadContext {
   /** One parse per file, even when several module calls share a directory. */
   files: Map<string, Promise<ParsedFile>>;
   maxHclFileBytes: number;
+  mayMatter: MayMatter;
 }
 
 /**
@@ -74,6 +84,7 @@ export async function loadSources(rootDir: string, opts: LoadOptions = {}): Prom
     installed: await readModulesJson(root),
     files: new Map(),
     maxHclFileBytes: opts.maxHclFileBytes ?? DEFAULT_HCL_FILE_BYTES,
+    mayMatter: opts.mayMatter ?? sourceWords,
   };
   const tree = await visitModule(ctx, { module: '', key: '', dir: root, source: '' }, [root]);
 
@@ -239,6 +250,9 @@ async function readParsed(ctx: LoadContext, abs: string): Promise<ParsedFile> {
       throw new InputError(`${display}: cannot parse: ${oneLine(errorMessage(error))}`);
     }
     if (!isObject(json)) throw new InputError(`${display}: cannot parse: not a JSON object`);
+  } else if (!ctx.mayMatter(text) && looksSound(text)) {
+    // Nothing here that the reader uses, and nothing the parser would refuse: no parse (prefilter.ts).
+    return { abs, display, text: '', json: {}, isJson };
   } else {
     const cached = await cachedParse(text);
     if (cached) json = cached;

@@ -7,8 +7,13 @@
  * shared by several roots only once. A directory that another directory calls (as loadSources resolves the
  * call) is a module, not a root: what was read under it as a root of its own is dropped, and its blocks keep
  * the addresses they have in the roots that call it (`module.db.aws_db_instance.main`).
+ *
+ * Only files that may hold what scan reports are parsed (src/hcl/prefilter.ts): a provisioner, a removed block,
+ * a module call or a `tfguard:` comment. `allBlocks` (for `--base`, which compares every resource block's
+ * prevent_destroy with the base) parses every file that has a block.
  */
 import { hclFileLimit } from '../hcl/limits.js';
+import { scanWords, sourceWords } from '../hcl/prefilter.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,7 +50,7 @@ export interface TerraformTree {
 
 const CALL = 'tfguard_scan_root_';
 
-export async function loadTerraform(dir: string, dirs: readonly string[]): Promise<TerraformTree> {
+export async function loadTerraform(dir: string, dirs: readonly string[], opts: { allBlocks?: boolean } = {}): Promise<TerraformTree> {
   const tree: TerraformTree = { dir, roots: [], blocks: [], removed: [], modulePaths: new Map(), strayDirectives: [] };
   if (dirs.length === 0) return tree;
   const { loadSources } = await import('../hcl/load.js');
@@ -58,7 +63,7 @@ export async function loadTerraform(dir: string, dirs: readonly string[]): Promi
     });
     await writeFile(path.join(tmp, 'main.tf.json'), JSON.stringify({ module }));
     try {
-      sources = await loadSources(tmp, { maxHclFileBytes: hclFileLimit() });
+      sources = await loadSources(tmp, { maxHclFileBytes: hclFileLimit(), mayMatter: opts.allBlocks ? sourceWords : scanWords });
     } catch (error) {
       if (error instanceof InputError) throw new InputError(rebase(error.message, dir, tmp));
       throw error;
