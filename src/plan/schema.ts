@@ -5,6 +5,10 @@
  */
 import { z } from 'zod';
 
+// Every schema of tfguard is parsed a few times a run (each plan entry is checked by fast-check.ts first): zod's
+// JIT, which writes and compiles a function per object schema on its first parse, costs more than it saves.
+z.config({ jitless: true });
+
 /** Every action list Terraform and OpenTofu write, mapped to one normalized action. */
 export const ACTION_LISTS = {
   'no-op': 'no-op',
