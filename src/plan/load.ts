@@ -124,7 +124,8 @@ class DocumentReader {
       this.head.push(chunk);
       this.headBytes += chunk.length;
       if (this.headBytes < 4) return;
-      const head = Buffer.concat(this.head);
+      // The first chunk as it is (a whole small plan): no copy.
+      const head = this.head.length === 1 ? this.head[0]! : Buffer.concat(this.head);
       this.head = [];
       this.decoder = new Utf8Decoder(this.name, head);
       chunk = head;

@@ -180,6 +180,8 @@ export class JsonScanner {
   private ended = false;
   // Cuts of the value being captured: the spec, the keys at depth 1 and 2 within it, and the ranges cut.
   private cutSpec: Cut['cut'] | null = null;
+  /** The cut's key names at depth 1 and 2, looked up once per captured value. */
+  private cutNames: [string, Buffer][][] = [[], []];
   private cutKeys: string[] = ['', ''];
   private keyAt = -1;
   private cutAt = -1;
@@ -320,6 +322,7 @@ export class JsonScanner {
       if (action === CAPTURE || action === RAW || cut || (typeof action === 'object' && c !== 0x7b && c !== 0x5b)) {
         this.capRaw = action === RAW;
         this.cutSpec = cut && c === 0x7b ? cut : null;
+        if (this.cutSpec) this.cutNames = namesOf(this.cutSpec);
         this.cuts = [];
         this.capDepth = depth;
         this.capStart = i;
@@ -540,6 +543,45 @@ export class JsonScanner {
           break;
         case S_OBJ_FIRST:
         case S_OBJ_KEY:
+          if (c === 0x22 && (!cutting || depth - base > 2)) {
+            // The common case at once: `"key": "plain string"` (or `"key":` and another value). Anything else —
+            // an escape, a control character, a missing ':', the end of the chunk — leaves the state where it got
+            // to, and the loop reads on (and says what is wrong) exactly as it would have byte by byte.
+            let j = i + 1;
+            while (j < n && STOP[chunk[j]!] === 0) j++;
+            if (j === n || chunk[j] !== 0x22) {
+              isKey = true;
+              state = S_STRING;
+              if (cutting) this.keyAt = -1;
+              i = j;
+              continue;
+            }
+            j++;
+            while (j < n && (chunk[j] === 0x20 || chunk[j] === 0x0a || chunk[j] === 0x0d || chunk[j] === 0x09)) j++;
+            if (j === n || chunk[j] !== 0x3a) {
+              state = S_COLON;
+              i = j;
+              continue;
+            }
+            j++;
+            while (j < n && (chunk[j] === 0x20 || chunk[j] === 0x0a || chunk[j] === 0x0d || chunk[j] === 0x09)) j++;
+            if (j === n || chunk[j] !== 0x22) {
+              state = S_VALUE;
+              i = j;
+              continue;
+            }
+            j++;
+            while (j < n && STOP[chunk[j]!] === 0) j++;
+            if (j < n && chunk[j] === 0x22) {
+              state = S_OBJ_NEXT;
+              i = j + 1;
+              continue;
+            }
+            isKey = false;
+            state = S_STRING;
+            i = j;
+            continue;
+          }
           if (c === 0x22) {
             isKey = true;
             state = S_STRING;
@@ -590,7 +632,7 @@ export class JsonScanner {
       let plain = true;
       for (let k = from + 1; k < end - 1; k++) if (chunk[k] === 0x5c) plain = false;
       if (plain) {
-        this.cutKeys[depth - 1] = matchName(namesOf(this.cutSpec!)[depth - 1]!, chunk, from + 1, end - 1);
+        this.cutKeys[depth - 1] = matchName(this.cutNames[depth - 1]!, chunk, from + 1, end - 1);
         return;
       }
       this.cutKeys[depth - 1] = JSON.parse(utf8(chunk, from, end)) as string;
