@@ -4,50 +4,57 @@
 // code cache kept under $XDG_CACHE_HOME/tfguard/code (else ~/.cache; TFGUARD_CACHE=off turns it off, like the
 // parse cache), so a run compiles almost nothing. dist/src/cli.js runs instead when there is no bundle, when a
 // later tsc made it stale (it is older than dist/src/cli.js), or with TFGUARD_BUNDLE=off.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+// Node's modules through require: an ES import of node:fs would load its streams too, for nothing.
+const require = createRequire(import.meta.url);
+const fs = require('node:fs');
+const { join } = require('node:path');
+
+const dist = require('node:url').fileURLToPath(new URL('../dist', import.meta.url));
 const bundle = join(dist, 'tfguard.cjs');
 
-function bundleIsCurrent() {
-  if (process.env.TFGUARD_BUNDLE === 'off' || process.env.TFGUARD_BUNDLE === '0') return false;
-  let built;
+/** The bundle's identity (device, inode, change time, size: a new or rewritten file is a new one), when current. */
+function currentBundle() {
+  if (process.env.TFGUARD_BUNDLE === 'off' || process.env.TFGUARD_BUNDLE === '0') return undefined;
+  let info;
   try {
-    built = statSync(bundle).mtimeMs;
+    info = fs.statSync(bundle, { bigint: true });
   } catch {
-    return false;
+    return undefined;
   }
   try {
-    return built >= statSync(join(dist, 'src', 'cli.js')).mtimeMs;
+    if (info.mtimeNs < fs.statSync(join(dist, 'src', 'cli.js'), { bigint: true }).mtimeNs) return undefined;
   } catch {
-    return true; // a package of the bundle alone
+    // a package of the bundle alone
   }
+  return `${info.dev}-${info.ino}-${info.ctimeNs}-${info.size}`;
 }
 
-/** Where the code cache of this bundle's text, this node and this command lives; undefined when caching is off. */
-async function codeCacheFile(source) {
+/** Where the code cache of this bundle, this node and this command lives; undefined when caching is off. */
+function codeCacheFile(identity) {
   const env = process.env;
   if (env.TFGUARD_CACHE === 'off' || env.TFGUARD_CACHE === '0') return undefined;
-  // Keyed on the text itself: V8 checks a cache's version and flags, but of the source only its length.
-  const { createHash } = await import('node:crypto');
-  const hash = createHash('sha256').update(source).digest('hex').slice(0, 32);
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  // Keyed on the file itself (V8 checks a cache's node version and flags, but of the source only its length): a
+  // rebuilt or reinstalled bundle is a new file, with a new inode or change time, and gets a cache of its own.
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(require('node:os').homedir(), '.cache');
   const command = /^[a-z]{1,20}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-  return join(base, 'tfguard', 'code', `${hash}-${process.version}-${process.arch}-${command}`);
+  return join(base, 'tfguard', 'code', `${identity}-${process.version}-${process.arch}-${command}`);
 }
 
+/** At most this many code caches are kept: the oldest go first. */
+const MAX_CACHES = 40;
+
 /** Runs the bundle as a CommonJS module, with the code cache when there is a usable one; returns its exports. */
-async function loadBundle() {
-  const [{ Script }, { createRequire }] = await Promise.all([import('node:vm'), import('node:module')]);
-  const source = readFileSync(bundle, 'utf8');
-  const cacheFile = await codeCacheFile(source);
+function loadBundle(identity) {
+  const { Script } = require('node:vm');
+  // esbuild writes ASCII only: read as one byte per character, without decoding UTF-8.
+  const source = fs.readFileSync(bundle, 'latin1');
+  const cacheFile = codeCacheFile(identity);
   let cachedData;
   if (cacheFile) {
     try {
-      cachedData = readFileSync(cacheFile);
+      cachedData = fs.readFileSync(cacheFile);
     } catch {
       // none yet
     }
@@ -55,32 +62,30 @@ async function loadBundle() {
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new Script(wrapped, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist.replace(/\/$/, ''));
-  // Written after the run, so that it holds what this command compiled; V8 refuses a cache of other code or of
-  // another node (cachedDataRejected), and then a new one replaces it. A cache that cannot be written is no error.
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist);
+  // Written after the run, so that it holds what this command compiled; a cache V8 refuses (cachedDataRejected:
+  // another node, flags or code) is replaced. A cache that cannot be written is no error.
   const keep = () => {
     if (!cacheFile || (cachedData && !script.cachedDataRejected)) return;
     const folder = join(cacheFile, '..');
     const temp = `${cacheFile}.${process.pid}.tmp`;
     try {
-      mkdirSync(folder, { recursive: true, mode: 0o700 });
-      writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
-      renameSync(temp, cacheFile);
-      // Caches of other versions and nodes, unused for a month, go.
-      const old = Date.now() - 30 * 86400_000;
-      for (const name of readdirSync(folder)) {
-        const file = join(folder, name);
-        if (statSync(file).mtimeMs < old) rmSync(file, { force: true });
-      }
+      fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+      fs.renameSync(temp, cacheFile);
+      const entries = fs.readdirSync(folder).map((name) => ({ file: join(folder, name), mtime: fs.statSync(join(folder, name)).mtimeMs }));
+      entries.sort((a, b) => b.mtime - a.mtime);
+      for (const e of entries.slice(MAX_CACHES)) fs.rmSync(e.file, { force: true });
     } catch {
-      rmSync(temp, { force: true });
+      fs.rmSync(temp, { force: true });
     }
   };
   return { main: module.exports.main, keep };
 }
 
-if (bundleIsCurrent()) {
-  const { main, keep } = await loadBundle();
+const identity = currentBundle();
+if (identity !== undefined) {
+  const { main, keep } = loadBundle(identity);
   process.exitCode = await main();
   keep();
 } else {

@@ -55,7 +55,7 @@ describe('the bundled CLI', () => {
     expect(bundled(CHECK).stdout).toBe(want.stdout);
     const caches = codeCaches();
     expect(caches).toHaveLength(1);
-    expect(caches[0]).toMatch(new RegExp(`^[0-9a-f]{32}-${process.version.replace(/\./g, '\\.')}-${process.arch}-check$`));
+    expect(caches[0]).toMatch(new RegExp(`^\\d+-\\d+-\\d+-\\d+-${process.version.replace(/\./g, '\\.')}-${process.arch}-check$`));
     expect(bundled(CHECK).stdout).toBe(want.stdout);
     const file = join(cache, 'tfguard', 'code', caches[0]!);
     writeFileSync(file, 'not a code cache');
