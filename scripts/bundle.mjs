@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The built CLI (dist/src, from tsc) bundled into one CommonJS file, dist/tfguard.cjs, which bin/tfguard.js runs:
 // one file to read and compile instead of ~190 modules (zod alone is 95), and a file V8 can keep a code cache of
-// (bin/tfguard.js, keyed on its text). Commands stay lazy: each command's code runs only when it is called. Run by `npm run build`
+// (bin/tfguard.js). Commands stay lazy: each command's code runs only when it is called. Run by `npm run build`
 // and `npm ci` (prepare), after tsc. bin/tfguard.js uses the bundle only while it is at least as new as
 // dist/src/cli.js: a later `tsc` alone makes it stale, and the launcher then runs dist/src/cli.js.
 import { build } from 'esbuild';

@@ -92,8 +92,16 @@ function syntheticPlan(n, every) {
 /** A plan of `mb` MB scaled from the base (scale-plan.py when it is there, else repeats of the synthetic plan). */
 function scaled(base, mb) {
   const out = join(dir, `plan-${mb}mb.json`);
-  if (existsSync(join(perf, 'scale-plan.py')) && has('python3')) execFileSync('python3', [join(perf, 'scale-plan.py'), base, out, '--mb', String(mb)], { stdio: 'ignore' });
-  else writeFileSync(out, JSON.stringify(syntheticPlan(Math.round(mb * 140), 100)));
+  if (existsSync(join(perf, 'scale-plan.py')) && has('python3')) {
+    const said = spawnSync('python3', [join(perf, 'scale-plan.py'), base, out, '--mb', String(mb)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (said.status !== 0) throw new Error(`scale-plan.py failed: ${said.stderr}`);
+    const m = /(\d+) resource changes/.exec(`${said.stdout}${said.stderr}`);
+    if (m) resourceChanges.set(out, Number(m[1]));
+  } else {
+    const n = Math.round(mb * 140);
+    writeFileSync(out, JSON.stringify(syntheticPlan(n, 100)));
+    resourceChanges.set(out, n);
+  }
   return out;
 }
 
@@ -125,6 +133,34 @@ function sourceTree() {
   return tree;
 }
 
+/** The same tree with only the files that hold blocks (the root's module calls, each module's main.tf). */
+function neededTree(tree) {
+  const out = join(dir, 'needed');
+  mkdirSync(out);
+  writeFileSync(join(out, 'main.tf'), readFileSync(join(tree, 'main.tf')));
+  for (let m = 0; m < 100; m++) {
+    mkdirSync(join(out, 'modules', `m${m}`), { recursive: true });
+    writeFileSync(join(out, 'modules', `m${m}`, 'main.tf'), readFileSync(join(tree, 'modules', `m${m}`, 'main.tf')));
+  }
+  return out;
+}
+
+/** A plan (no configuration: it cannot say where provisioners are) that destroys module.m0's reset helper. */
+function provisionerPlan() {
+  const out = join(dir, 'provisioner-plan.json');
+  const change = (address, module, name, actions) => ({
+    address, module_address: module, mode: 'managed', type: 'terraform_data', name,
+    change: { actions, before: { id: 'x' }, after: actions.includes('delete') && !actions.includes('create') ? null : { id: 'x' }, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
+  });
+  const changes = [change('module.m0.terraform_data.reset', 'module.m0', 'reset', ['delete'])];
+  for (let m = 1; m < 100; m++) changes.push(change(`module.m${m}.terraform_data.r0`, `module.m${m}`, 'r0', ['no-op']));
+  writeFileSync(out, JSON.stringify({ format_version: '1.2', terraform_version: '1.11.4', planned_values: { root_module: {} }, resource_changes: changes }));
+  return out;
+}
+
+/** Resource changes of each scaled plan, as the scaler counts them. */
+const resourceChanges = new Map();
+
 const JQ_DELETES = '[.resource_changes[]? | select(.change.actions | index("delete"))] | length';
 
 function plansRows(base) {
@@ -138,13 +174,14 @@ function plansRows(base) {
     const names = Object.keys(commands);
     const got = Object.fromEntries(measure(Object.values(commands), runs).map((m, i) => [names[i], m]));
     const report = JSON.parse(got.tfguard.stdout || '{}');
+    const total = resourceChanges.get(file);
     const destroyed = report.summary ? report.summary.delete + report.summary.replace : '?';
     if (got.bare && got.bare.code !== 0) got.bare.failed = 'fails (larger than a V8 string)';
     // tfguard and the baselines must agree on what the plan destroys.
     const counts = [got.bare && !got.bare.failed ? got.bare.stdout.trim() : undefined, got.jq?.stdout.trim()].filter(Boolean);
     const agree = counts.every((c) => c === String(destroyed)) ? '' : ` (tfguard counts ${destroyed} destroyed, the baselines ${counts.join('/')}!)`;
     const changes = report.summary ? Object.values(report.summary).reduce((a, x) => a + x, 0) : '?';
-    const what = `check, ${size} plan (${changes} changes, ${destroyed} destroyed), decision ${report.decision ?? `exit ${got.tfguard.code}`}${agree}`;
+    const what = `check, ${size} plan (${total ?? '?'} resource changes, ${changes} that change something, ${destroyed} destroyed), decision ${report.decision ?? `exit ${got.tfguard.code}`}${agree}`;
     if (got.bare) row(what, got.tfguard, got.bare, 'bare JSON.parse + count deletes');
     if (got.jq) row(got.bare ? `check, ${size} plan` : what, got.tfguard, got.jq, 'jq delete count');
     if (!got.bare && !got.jq) row(what, got.tfguard, undefined, '');
@@ -177,8 +214,13 @@ function applyRow() {
 }
 
 try {
+  // As `npm run build` does: tsc, then the bundle bin/tfguard.js runs (scripts/bundle.mjs).
   const build = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', root], { stdio: 'inherit' });
   if (build.status !== 0 && !existsSync(join(root, 'dist', 'src', 'cli.js'))) throw new Error('build failed');
+  const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
+  if (bundle.status !== 0) console.log('the bundle was not built: tfguard runs from dist/src (a slower start)');
+  // One run of each command first, as a user's second run: the code cache (bin/tfguard.js) is then written.
+  for (const args of [['check', join(root, 'fixtures', 'incident', 'plan.json')], ['scan', join(root, 'fixtures', 'incident', 'src')]]) spawnSync(process.execPath, [bin, ...args], { stdio: 'ignore' });
   console.log(`node ${process.version}, ${cpus().length} cores; load average at start: ${load()}; runs per row: ${RUNS} (1 over 100 MB)`);
   if (!JQ) console.log('jq: not installed (or BENCH_JQ=0): its rows are skipped. apt-get install jq adds them.');
 
@@ -200,6 +242,28 @@ try {
   once(scan().cmd, scan().args, scan().opts);
   const [warm] = measure([scan()], RUNS);
   rows.push({ what: 'scan of 301 .tf files, parse cache off / warm', tfguard: `${fmt(cold)} / ${fmt(warm)}`, baseline: '', ratio: '—' });
+
+  // check --dir: a plan that destroys a block with a provisioner reads the sources. Against the same check of a
+  // tree that holds only the files with the blocks it reads (the 101 files with module calls and resources).
+  const needed = neededTree(tree);
+  const dirPlan = provisionerPlan();
+  const empty = join(dir, 'empty');
+  mkdirSync(empty);
+  const off = { env: { ...process.env, TFGUARD_CACHE: 'off' } };
+  const [withDir, onlyNeeded, alone] = measure(
+    [
+      { ...check(dirPlan, ['--dir', tree]), opts: { cwd: dir, ...off } },
+      { ...check(dirPlan, ['--dir', needed]), opts: { cwd: dir, ...off } },
+      { ...check(dirPlan, ['--dir', empty]), opts: { cwd: dir, ...off } },
+    ],
+    RUNS,
+  );
+  rows.push({
+    what: 'check --dir of the 301 files (a plan that destroys a provisioner\'s resource), parse cache off',
+    tfguard: fmt(withDir),
+    baseline: `check --dir of only the 101 files it needs ${fmt(onlyNeeded)}; the plan alone ${fmt(alone)}`,
+    ratio: (withDir.seconds / onlyNeeded.seconds).toFixed(2),
+  });
 
   if (TERRAFORM) applyRow();
   else console.log('terraform: not installed (or BENCH_APPLY=0): the tfguard apply row is skipped.');
