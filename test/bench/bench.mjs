@@ -210,7 +210,9 @@ function applyRow() {
   }
   const med = (list) => ({ seconds: median(list.map((x) => x.seconds)), rss: Math.max(...list.map((x) => x.rss)), code: list[0].code });
   const [o, t] = results.map(med);
-  rows.push({ what: 'tfguard apply, 50-resource safe change', tfguard: fmt(o), baseline: `terraform plan -out + apply ${fmt(t)}`, ratio: `${(o.seconds / t.seconds).toFixed(2)} (+${(o.seconds - t.seconds).toFixed(2)} s)` });
+  // An apply that did not apply is no measure of one.
+  const exit = (m) => (m.code === 0 ? '' : ` (exit ${m.code}!)`);
+  rows.push({ what: 'tfguard apply, 50-resource safe change', tfguard: fmt(o) + exit(o), baseline: `terraform plan -out + apply ${fmt(t)}${exit(t)}`, ratio: `${(o.seconds / t.seconds).toFixed(2)} (+${(o.seconds - t.seconds).toFixed(2)} s)` });
 }
 
 try {
