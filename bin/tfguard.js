@@ -48,8 +48,9 @@ const MAX_CACHES = 40;
 /** Runs the bundle as a CommonJS module, with the code cache when there is a usable one; returns its exports. */
 function loadBundle(identity) {
   const { Script } = require('node:vm');
-  // esbuild writes ASCII only: read as one byte per character, without decoding UTF-8.
-  const source = fs.readFileSync(bundle, 'latin1');
+  // UTF-8: esbuild escapes strings to ASCII but keeps regular expression literals as written (╷ │ ╵ in
+  // terraform/diagnostics.ts), and a one-byte read would change what they match.
+  const source = fs.readFileSync(bundle, 'utf8');
   const cacheFile = codeCacheFile(identity);
   let cachedData;
   if (cacheFile) {

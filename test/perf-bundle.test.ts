@@ -1,8 +1,8 @@
 /**
  * The bundle bin/tfguard.js runs (scripts/bundle.mjs: dist/src in one CommonJS file, with a V8 code cache): a copy
  * of the package holding the bundle alone gives the same reports and exit codes as the CLI built by tsc, with a
- * code cache written, used, refused when corrupt, and none with TFGUARD_CACHE=off. (npm test runs dist/src: tsc
- * runs after the bundle is built, which makes it stale for the launcher.)
+ * code cache written, used, refused when corrupt, and none with TFGUARD_CACHE=off. (The other test files run the
+ * bundle too: test/global-setup.ts builds it after tsc, as npm run build does.)
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
