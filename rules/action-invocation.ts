@@ -8,8 +8,21 @@ import { masked, maskedAt, redactText } from '../src/plan/values.js';
 
 /** Action types and names that say they take something down or away. */
 const DESTRUCTIVE_NAMES = [
-  '*reboot*', '*reset*', '*delete*', '*destroy*', '*stop*', '*terminate*', '*shutdown*', '*restart*',
-  '*wipe*', '*purge*', '*drop*', '*remove*', '*drain*', '*erase*', '*truncate*',
+  '*reboot*',
+  '*reset*',
+  '*delete*',
+  '*destroy*',
+  '*stop*',
+  '*terminate*',
+  '*shutdown*',
+  '*restart*',
+  '*wipe*',
+  '*purge*',
+  '*drop*',
+  '*remove*',
+  '*drain*',
+  '*erase*',
+  '*truncate*',
 ];
 /** Longer config is cut (the JSON report of a finding is no place for a whole document). */
 const MAX_CONFIG = 600;

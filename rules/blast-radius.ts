@@ -8,8 +8,18 @@ import { defineRule, type Hit, type Severity } from '../src/engine/types.js';
 import type { Plan } from '../src/plan/model.js';
 
 const NODE_GLOBS = [
-  '*node*', '*control_plane*', '*controlplane*', '*master*', '*worker*', '*etcd*', '*server*',
-  '*instance*', '*vm*', '*machine*', '*host*', '*cluster*',
+  '*node*',
+  '*control_plane*',
+  '*controlplane*',
+  '*master*',
+  '*worker*',
+  '*etcd*',
+  '*server*',
+  '*instance*',
+  '*vm*',
+  '*machine*',
+  '*host*',
+  '*cluster*',
 ];
 
 /** The `.tfguard.json` `groups`, which the config hands to this rule with its options (src/config/resolve.ts). */

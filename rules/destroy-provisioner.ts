@@ -85,13 +85,11 @@ export default defineRule({
       const provisioners = where.provisioners.filter((p) => p.when === 'destroy');
       if (provisioners.length === 0) continue;
       const commands = provisioners.map((p) => render(p, change, sources, where.file, where.line));
-      const via = block ? 'its' : 'the removed block\'s';
+      const via = block ? 'its' : "the removed block's";
       const suggestions = safeAlternatives({ plan, sources: state }, [change]);
       const kinds = [...new Set(provisioners.map((p) => p.type))].join('/');
       hits.push({
-        message:
-          `Destroying ${change.address} runs ${via} destroy-time ${kinds} provisioner ` +
-          `(${where.file}:${where.line}): ${describe(commands)}.`,
+        message: `Destroying ${change.address} runs ${via} destroy-time ${kinds} provisioner ` + `(${where.file}:${where.line}): ${describe(commands)}.`,
         addresses: [change.address],
         location: { file: where.file, line: where.line },
         commands,
@@ -101,16 +99,15 @@ export default defineRule({
     if (unverified.length > 0) {
       // Fail closed: without the sources, a `when = destroy` provisioner cannot be ruled out. The finding takes
       // the rule's severity (block by default), like a provisioner that is known to run.
-      const why = state.status === 'missing' ? state.reason : `the sources in ${state.status === 'loaded' ? state.sources.root : 'DIR'} do not declare these resources`;
+      const why =
+        state.status === 'missing' ? state.reason : `the sources in ${state.status === 'loaded' ? state.sources.root : 'DIR'} do not declare these resources`;
       const what = plan.configKnown
         ? `${provisionerCount(plan, unverified)} provisioner(s) run at destroy time: the plan destroys ${unverified.length} ` +
           'instance(s) whose configuration has provisioners, and the plan JSON does not say when they run'
         : `destroying ${unverified.length} instance(s) runs a destroy-time provisioner: the plan has no configuration ` +
           'section (trimmed?), so it cannot say which resources have provisioners';
       hits.push({
-        message:
-          `Cannot tell whether ${what} (${why}). ` +
-          `Pass --dir ROOT_MODULE, the folder with the .tf files the plan was made from.`,
+        message: `Cannot tell whether ${what} (${why}). ` + `Pass --dir ROOT_MODULE, the folder with the .tf files the plan was made from.`,
         addresses: unverified.map((c) => c.address),
       });
     }

@@ -55,13 +55,17 @@ function moduleMoves(pairs: readonly RenamePair[]): [string, string][] {
 }
 
 function suggestions(pairs: readonly RenamePair[]): string[] {
-  const lines = ['# If they are the same objects, add these moved blocks to the root module (e.g. moved.tf; full addresses reach into module instances from there), then plan again:'];
+  const lines = [
+    '# If they are the same objects, add these moved blocks to the root module (e.g. moved.tf; full addresses reach into module instances from there), then plan again:',
+  ];
   for (const { from, to } of pairs.slice(0, MAX_BLOCKS)) lines.push(...movedBlock(from.address, to.address));
   if (pairs.length > MAX_BLOCKS) lines.push(`# … and ${pairs.length - MAX_BLOCKS} more pairs (--format json lists every address)`);
   const modules = moduleMoves(pairs);
   if (modules.length > 0) {
     const what = modules.map(([f, t]) => `${f} became ${t}`).join(', ');
-    lines.push(`# Or, if ${what} as a whole, instead of the blocks above write this in the root module (the module that calls it): it moves everything in it, also what tfguard could not pair:`);
+    lines.push(
+      `# Or, if ${what} as a whole, instead of the blocks above write this in the root module (the module that calls it): it moves everything in it, also what tfguard could not pair:`,
+    );
     for (const [f, t] of modules) lines.push(...movedBlock(f, t));
   }
   return lines;

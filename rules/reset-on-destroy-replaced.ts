@@ -24,8 +24,7 @@ export default defineRule({
     const hits = destroyedChanges(plan).filter((c) => isType(c.type) && isName(c.name));
     if (hits.length === 0) return [];
     const replaced = hits.filter((c) => c.action === 'replace').length;
-    const verb =
-      replaced === hits.length ? 'replaces' : replaced === 0 ? 'deletes' : 'deletes or replaces';
+    const verb = replaced === hits.length ? 'replaces' : replaced === 0 ? 'deletes' : 'deletes or replaces';
     const addresses = hits.map((c) => c.address);
     return [
       {

@@ -43,9 +43,7 @@ export default defineRule({
     const destroyed = uniqueByAddress(outside.filter(isDestructive));
     const gone = new Set(destroyed.map((c) => c.address));
     const other = uniqueByAddress(
-      outside.filter(
-        (c) => !isDestructive(c) && !gone.has(c.address) && c.action !== 'read' && (c.action !== 'no-op' || c.importing),
-      ),
+      outside.filter((c) => !isDestructive(c) && !gone.has(c.address) && c.action !== 'read' && (c.action !== 'no-op' || c.importing)),
     );
 
     const hits: Hit[] = [];
@@ -54,7 +52,10 @@ export default defineRule({
       hits.push({
         message:
           `${n} destructive change${n === 1 ? '' : 's'} (${tally(destroyed, (c) => c.action)}) ` +
-          `fall${n === 1 ? 's' : ''} outside ${scope}: ${listShort(destroyed.map((c) => c.address), 3)}. ` +
+          `fall${n === 1 ? 's' : ''} outside ${scope}: ${listShort(
+            destroyed.map((c) => c.address),
+            3,
+          )}. ` +
           'The plan destroys what this change was not declared to touch.',
         addresses: destroyed.map((c) => c.address),
       });
@@ -64,7 +65,10 @@ export default defineRule({
       hits.push({
         message:
           `${n} other change${n === 1 ? '' : 's'} (${tally(other, verb)}) outside ${scope}: a person should look: ` +
-          `${listShort(other.map((c) => c.address), 3)}.`,
+          `${listShort(
+            other.map((c) => c.address),
+            3,
+          )}.`,
         addresses: other.map((c) => c.address),
         severity: 'warn',
       });

@@ -41,14 +41,25 @@ function buildProgram(): Command {
     .configureOutput({
       // Usage errors read like every other error: `tfguard: ...` on stderr, exit 2.
       // An argument echoed in the message is shown as inert text, like every other value.
-      outputError: (text, write) => write(`tfguard: ${escapeControls(text.replace(/^error: /, '').replace(/\n(?=.)/g, ' ').replace(/\n$/, ''))}\n`),
+      outputError: (text, write) =>
+        write(
+          `tfguard: ${escapeControls(
+            text
+              .replace(/^error: /, '')
+              .replace(/\n(?=.)/g, ' ')
+              .replace(/\n$/, ''),
+          )}\n`,
+        ),
     });
 
   program
     .command('check')
     .description('check a plan and exit 0 (pass), 1 (blocked) or 2 (error)')
     .argument('[plan...]', 'a `terraform show -json` file, a saved binary plan, a folder (every plan file under it), or - for stdin')
-    .option('--dir <dir>', 'root module whose .tf sources and .tfguard.json are read (default: the plan file\'s folder if it holds .tf files, else the current one)')
+    .option(
+      '--dir <dir>',
+      "root module whose .tf sources and .tfguard.json are read (default: the plan file's folder if it holds .tf files, else the current one)",
+    )
     .option('--config <file>', 'config file (default: .tfguard.json in DIR, else the nearest folder above it up to the git root)')
     .option('--format <format>', 'report format, or FORMAT=FILE to write it to a file; repeatable (text, json, markdown, sarif, junit, github)', collect, [])
     .option('--output <file>', 'write the report to a file instead of stdout')
@@ -78,14 +89,12 @@ function buildProgram(): Command {
       exitCode = await scan(dir, opts);
     });
 
-  const hook = program
-    .command('hook')
-    .description('install, remove or show the git hook that runs `tfguard scan` on every push (or commit)');
+  const hook = program.command('hook').description('install, remove or show the git hook that runs `tfguard scan` on every push (or commit)');
   hook
     .command('install')
     .description('write a pre-push (or pre-commit) hook that refuses a push when `tfguard scan` blocks it')
     .addOption(new Option('--hook <name>', 'which git hook').choices(['pre-push', 'pre-commit']).default('pre-push'))
-    .option('--force', 'move an existing hook that is not tfguard\'s to <hook>.tfguard-backup first')
+    .option('--force', "move an existing hook that is not tfguard's to <hook>.tfguard-backup first")
     .option('--dir <repo>', 'a folder in the repository (default: cwd)')
     .action(async (opts) => {
       const { hookInstall } = await import('./commands/hook.js');

@@ -25,7 +25,13 @@ const title = (text: string) => (hasTerraform ? text : `${text} [skipped: ${NO_T
 /** The suggestions of a fixture's first finding of `rule`, as `tfguard check --dir` reports them. */
 async function suggestionsOf(fixture: string, rule: string, address?: string): Promise<string[]> {
   const sources = await loadSources(join(FIXTURES, fixture, 'src'));
-  const result = runRules({ plan: fixturePlan(fixture), config: defaultConfig(RULES), rules: RULES, today: '2026-11-21', sources: { status: 'loaded', sources } });
+  const result = runRules({
+    plan: fixturePlan(fixture),
+    config: defaultConfig(RULES),
+    rules: RULES,
+    today: '2026-11-21',
+    sources: { status: 'loaded', sources },
+  });
   const f = result.findings.find((x) => x.rule === rule && (address === undefined || x.addresses.includes(address)));
   expect(f?.suggestions, `${fixture}: ${rule}`).toBeDefined();
   return f!.suggestions!;
@@ -60,8 +66,19 @@ function editBlock(ws: string, file: string, line: number, edit: (lines: string[
   return () => writeFileSync(path, original);
 }
 
-const insertBeforeEnd = (hcl: string) => (lines: string[], _start: number, end: number) => [...lines.slice(0, end - 1), ...hcl.trimEnd().split('\n').map((l) => `  ${l}`), ...lines.slice(end - 1)];
-const replaceBlock = (hcl: string) => (lines: string[], start: number, end: number) => [...lines.slice(0, start - 1), ...hcl.trimEnd().split('\n'), ...lines.slice(end)];
+const insertBeforeEnd = (hcl: string) => (lines: string[], _start: number, end: number) => [
+  ...lines.slice(0, end - 1),
+  ...hcl
+    .trimEnd()
+    .split('\n')
+    .map((l) => `  ${l}`),
+  ...lines.slice(end - 1),
+];
+const replaceBlock = (hcl: string) => (lines: string[], start: number, end: number) => [
+  ...lines.slice(0, start - 1),
+  ...hcl.trimEnd().split('\n'),
+  ...lines.slice(end),
+];
 const deleteBlock = () => (lines: string[], start: number, end: number) => [...lines.slice(0, start - 1), ...lines.slice(end)];
 
 const RESETS = ['fresh', 'powder', 'storm'].map((k) => `terraform_data.cp_reset_on_destroy["${k}"]`);
@@ -76,10 +93,14 @@ describe.skipIf(!hasTerraform)('generated HCL, re-planned with real terraform', 
     const after = planJson(ws);
     expect(destroyedAddresses(after)).toEqual([]);
     // The intended change still happens: one more worker.
-    expect(after.resource_changes.filter((rc: any) => rc.change.actions.includes('create')).map((rc: any) => rc.address)).toEqual(['terraform_data.worker["gale"]']);
+    expect(after.resource_changes.filter((rc: any) => rc.change.actions.includes('create')).map((rc: any) => rc.address)).toEqual([
+      'terraform_data.worker["gale"]',
+    ]);
   }, 120_000);
 
-  it(title('incident: the removed block (resource block deleted) forgets the 3 helpers; putting the block back creates new ones, destroying nothing'), async () => {
+  it(title(
+    'incident: the removed block (resource block deleted) forgets the 3 helpers; putting the block back creates new ones, destroying nothing',
+  ), async () => {
     const s = snippet(await suggestionsOf('incident', 'blast-radius'), /^# Or forget them and create new ones/);
     expect(s.hcl).toBe('removed {\n  from = terraform_data.cp_reset_on_destroy\n  lifecycle {\n    destroy = false\n  }\n}\n');
     expect([s.file, s.line]).toEqual(['main.tf', 38]);
@@ -94,7 +115,12 @@ describe.skipIf(!hasTerraform)('generated HCL, re-planned with real terraform', 
     rmSync(join(ws, 'tfguard_advice.tf'));
     const step2 = planJson(ws);
     expect(destroyedAddresses(step2)).toEqual([]);
-    expect(step2.resource_changes.filter((rc: any) => rc.change.actions.join() === 'create').map((rc: any) => rc.address).sort()).toEqual(RESETS);
+    expect(
+      step2.resource_changes
+        .filter((rc: any) => rc.change.actions.join() === 'create')
+        .map((rc: any) => rc.address)
+        .sort(),
+    ).toEqual(RESETS);
   }, 120_000);
 
   it(title('removed-block: the removed block at main.tf:35 (destroy = true, reset provisioner) replaced by the generated one forgets instead'), async () => {

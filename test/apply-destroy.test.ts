@@ -10,7 +10,8 @@ import { APPLY_HELP, DESTROY_HELP } from '../src/apply/help.js';
 import { hasTerraform, NO_TERRAFORM } from './helpers/env.js';
 import { auditRecords, copyWorkspace, killStragglers, makeWorkspace, scratchDir, stateList, tfguard, type Run } from './helpers/workspace.js';
 
-const title = (text: string): string => (hasTerraform ? text : `${text} [skipped: ${NO_TERRAFORM.replace('saved binary plan tests', 'apply end-to-end tests')}]`);
+const title = (text: string): string =>
+  hasTerraform ? text : `${text} [skipped: ${NO_TERRAFORM.replace('saved binary plan tests', 'apply end-to-end tests')}]`;
 
 const set = (keys: string[]): string => `
 resource "terraform_data" "item" {
@@ -112,12 +113,17 @@ describe('tfguard destroy', () => {
     expect(auditRecords(ws)).toEqual([]);
   });
 
-  it('-h, -help, --help and tfguard help destroy print its help: apply -destroy, no PLANFILE, then apply\'s options', async () => {
+  it("-h, -help, --help and tfguard help destroy print its help: apply -destroy, no PLANFILE, then apply's options", async () => {
     expect(DESTROY_HELP).toMatch(/^Usage: tfguard destroy /);
     expect(DESTROY_HELP).toContain('tfguard apply -destroy, as `terraform destroy` is `terraform apply -destroy`');
     expect(DESTROY_HELP).toContain('no PLANFILE');
     expect(DESTROY_HELP.endsWith(APPLY_HELP)).toBe(true);
-    for (const args of [['destroy', '-h'], ['destroy', '-help'], ['destroy', '--help'], ['help', 'destroy']]) {
+    for (const args of [
+      ['destroy', '-h'],
+      ['destroy', '-help'],
+      ['destroy', '--help'],
+      ['help', 'destroy'],
+    ]) {
       const r = await tfguard(args, { cwd: scratchDir() });
       expect(r.code, whole(r)).toBe(0);
       expect(r.stdout).toBe(DESTROY_HELP);

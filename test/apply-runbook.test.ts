@@ -90,7 +90,9 @@ describe.skipIf(!hasTerraform)('preflight', () => {
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stderr).toContain('tfguard: preflight "vault unsealed": echo "Vault is sealed');
     expect(run.stderr).toContain('[preflight vault unsealed] Vault is sealed: 3 of 5 keys missing');
-    expect(run.stderr).toContain('tfguard: refused: preflight "vault unsealed" failed (exit 1): nothing was applied. Its last lines:\n  | Vault is sealed: 3 of 5 keys missing\n');
+    expect(run.stderr).toContain(
+      'tfguard: refused: preflight "vault unsealed" failed (exit 1): nothing was applied. Its last lines:\n  | Vault is sealed: 3 of 5 keys missing\n',
+    );
     expect(run.stdout).not.toContain('Apply complete');
     expect(state(ws).equals(before)).toBe(true);
     const [command, last] = auditRecords(ws);
@@ -171,7 +173,9 @@ describe.skipIf(!hasTerraform)('before_destroy', () => {
     const run = await tfguard(['apply', '-auto-approve', REPLACE_A], { cwd: ws });
 
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toContain('refused: before_destroy "snapshot VM" for terraform_data.vm["a"] failed (exit 7): nothing was applied; nothing was destroyed. Its last lines:\n  | storage full');
+    expect(run.stderr).toContain(
+      'refused: before_destroy "snapshot VM" for terraform_data.vm["a"] failed (exit 7): nothing was applied; nothing was destroyed. Its last lines:\n  | storage full',
+    );
     expect(orderLog(ws)).toEqual(['snapshot a']);
     expect(state(ws).equals(before)).toBe(true);
     expect(auditRecords(ws).map((r) => r.decision)).toEqual(['failed', 'refused']);
@@ -180,35 +184,39 @@ describe.skipIf(!hasTerraform)('before_destroy', () => {
   it.each([
     ['{before.input.token}', '{before.input.token} of terraform_data.vm["a"] is sensitive'],
     ['{before.output.token}', '{before.output.token} of terraform_data.vm["a"] is sensitive'],
-  ])(title('a placeholder on a sensitive value (%s) is refused: exit 2, nothing runs, the secret shown nowhere'), async (placeholder, message) => {
-    const ws = copyWorkspace(vms, 'sensitive-placeholder');
-    writeConfig(ws, {
-      preflight: [{ name: 'first', run: 'touch preflight-ran' }],
-      before_destroy: [{ ...SNAPSHOT, run: `echo ${placeholder} >> order.log` }],
-      waivers: WAIVE,
-    });
-    const before = state(ws);
-    const run = await tfguard(['apply', '-auto-approve', REPLACE_A], { cwd: ws });
+  ])(
+    title('a placeholder on a sensitive value (%s) is refused: exit 2, nothing runs, the secret shown nowhere'),
+    async (placeholder, message) => {
+      const ws = copyWorkspace(vms, 'sensitive-placeholder');
+      writeConfig(ws, {
+        preflight: [{ name: 'first', run: 'touch preflight-ran' }],
+        before_destroy: [{ ...SNAPSHOT, run: `echo ${placeholder} >> order.log` }],
+        waivers: WAIVE,
+      });
+      const before = state(ws);
+      const run = await tfguard(['apply', '-auto-approve', REPLACE_A], { cwd: ws });
 
-    expect(run.code, run.stderr).toBe(2);
-    const lines = run.stderr.trimEnd().split('\n');
-    expect(lines.at(-1)).toContain(message);
-    expect(lines.at(-1)).toContain('A secret never goes on a command line: nothing was run and nothing was applied.');
-    expect(run.stderr).not.toContain(SECRET);
-    expect(existsSync(join(ws, 'preflight-ran'))).toBe(false);
-    expect(orderLog(ws)).toEqual([]);
-    expect(state(ws).equals(before)).toBe(true);
-    const log = readFileSync(join(ws, '.tfguard', 'audit.jsonl'), 'utf8');
-    expect(log).not.toContain(SECRET);
-    expect(auditRecords(ws).map((r) => r.decision)).toEqual(['failed']);
+      expect(run.code, run.stderr).toBe(2);
+      const lines = run.stderr.trimEnd().split('\n');
+      expect(lines.at(-1)).toContain(message);
+      expect(lines.at(-1)).toContain('A secret never goes on a command line: nothing was run and nothing was applied.');
+      expect(run.stderr).not.toContain(SECRET);
+      expect(existsSync(join(ws, 'preflight-ran'))).toBe(false);
+      expect(orderLog(ws)).toEqual([]);
+      expect(state(ws).equals(before)).toBe(true);
+      const log = readFileSync(join(ws, '.tfguard', 'audit.jsonl'), 'utf8');
+      expect(log).not.toContain(SECRET);
+      expect(auditRecords(ws).map((r) => r.decision)).toEqual(['failed']);
 
-    // check lists what apply would run: the same config error for this plan.
-    terraform(ws, ['plan', '-input=false', '-no-color', REPLACE_A, '-out=replace.tfplan']);
-    const check = await tfguard(['check', 'replace.tfplan'], { cwd: ws });
-    expect(check.code, check.stderr).toBe(2);
-    expect(check.stderr).toContain(message);
-    expect(check.stdout + check.stderr).not.toContain(SECRET);
-  }, 60_000);
+      // check lists what apply would run: the same config error for this plan.
+      terraform(ws, ['plan', '-input=false', '-no-color', REPLACE_A, '-out=replace.tfplan']);
+      const check = await tfguard(['check', 'replace.tfplan'], { cwd: ws });
+      expect(check.code, check.stderr).toBe(2);
+      expect(check.stderr).toContain(message);
+      expect(check.stdout + check.stderr).not.toContain(SECRET);
+    },
+    60_000,
+  );
 
   it(title('--dry-run and check list what would run, rendered; nothing runs, nothing is applied, nothing logged'), async () => {
     const ws = copyWorkspace(vms, 'dry-run');
@@ -218,7 +226,9 @@ describe.skipIf(!hasTerraform)('before_destroy', () => {
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('What tfguard runs for this plan (.tfguard.json):\n  preflight "first" (timeout 10m):\n    touch preflight-ran\n');
-    expect(run.stderr).toMatch(/before_destroy "snapshot VM" for terraform_data\.vm\["a"\] \(timeout 10m\):\n {4}echo snapshot 'a' '101' tfguard-'\d{8}-\d{6}-[0-9a-f]{4}' >> order\.log/);
+    expect(run.stderr).toMatch(
+      /before_destroy "snapshot VM" for terraform_data\.vm\["a"\] \(timeout 10m\):\n {4}echo snapshot 'a' '101' tfguard-'\d{8}-\d{6}-[0-9a-f]{4}' >> order\.log/,
+    );
     expect(run.stderr).toContain('dry run: nothing was run and nothing was applied');
     expect(existsSync(join(ws, 'preflight-ran'))).toBe(false);
     expect(orderLog(ws)).toEqual([]);

@@ -70,10 +70,15 @@ const title = (text: string) => (hasTerraform ? text : `${text} [skipped: ${NO_T
 function ids(dir: string): Record<string, string> {
   const s = JSON.parse(readFileSync(join(dir, 'terraform.tfstate'), 'utf8'));
   const out: Record<string, string> = {};
-  for (const r of s.resources) for (const i of r.instances) out[`${r.name}${i.index_key === undefined ? '' : `.${i.index_key}`}`] = `${i.attributes.id} ${JSON.stringify(i.attributes.input)}`;
+  for (const r of s.resources)
+    for (const i of r.instances)
+      out[`${r.name}${i.index_key === undefined ? '' : `.${i.index_key}`}`] = `${i.attributes.id} ${JSON.stringify(i.attributes.input)}`;
   return out;
 }
-const changed = (before: Record<string, string>, after: Record<string, string>) => Object.keys(before).filter((k) => before[k] !== after[k]).sort();
+const changed = (before: Record<string, string>, after: Record<string, string>) =>
+  Object.keys(before)
+    .filter((k) => before[k] !== after[k])
+    .sort();
 const rollout = (dir: string) => join(dir, '.tfguard', 'rollout.json');
 const stageRecords = (dir: string) => auditRecords(dir).filter((r) => r.stage);
 
@@ -107,7 +112,10 @@ describe.skipIf(!hasTerraform)('tfguard apply --staged', () => {
       [4, [], 'applied', 0, []],
     ]);
     expect(records.filter((r) => r.command).map((r) => r.why)).toEqual(
-      NODES.flatMap((k) => [`before_destroy "snapshot" for terraform_data.control_plane["${k}"]: exit 0`, `health "node ready" for terraform_data.control_plane["${k}"]: exit 0`]),
+      NODES.flatMap((k) => [
+        `before_destroy "snapshot" for terraform_data.control_plane["${k}"]: exit 0`,
+        `health "node ready" for terraform_data.control_plane["${k}"]: exit 0`,
+      ]),
     );
     const last = records.at(-1);
     expect(last).toMatchObject({ decision: 'applied', rollout: { stages: 4, applied: 4, batch: 1, resumed: false } });
@@ -124,8 +132,12 @@ describe.skipIf(!hasTerraform)('tfguard apply --staged', () => {
     expect(first.code, first.stdout + first.stderr).toBe(1);
     expect(orderLog(ws)).toEqual(stagesLog(['a']));
     expect(changed(before, ids(ws))).toEqual(['control_plane.a']);
-    expect(first.stderr).toContain('tfguard: stopped: health "node ready" for terraform_data.control_plane["a"] failed (exit 1): the rollout stops after stage 1 of 4; nothing more is applied.');
-    expect(first.stderr).toContain('the rollout stopped at stage 1 of 4. 1 stage(s) applied so far; the remaining members are untouched. To continue: tfguard apply --resume -auto-approve -var talos_version=(hidden)');
+    expect(first.stderr).toContain(
+      'tfguard: stopped: health "node ready" for terraform_data.control_plane["a"] failed (exit 1): the rollout stops after stage 1 of 4; nothing more is applied.',
+    );
+    expect(first.stderr).toContain(
+      'the rollout stopped at stage 1 of 4. 1 stage(s) applied so far; the remaining members are untouched. To continue: tfguard apply --resume -auto-approve -var talos_version=(hidden)',
+    );
     const saved = JSON.parse(readFileSync(rollout(ws), 'utf8'));
     expect(saved).toMatchObject({ applied: 1, batch: 1, pending_health: ['terraform_data.control_plane["a"]'] });
     expect(auditRecords(ws).at(-1)).toMatchObject({ decision: 'failed', rollout: { applied: 1 } });
@@ -172,12 +184,17 @@ describe.skipIf(!hasTerraform)('tfguard apply --staged', () => {
 
   it(title('a failing before_destroy in the first stage destroys nothing and leaves no rollout to resume'), async () => {
     const ws = copyWorkspace(cluster, 'staged-snapshot-fails');
-    writeConfig(ws, { ...CONFIG, before_destroy: [{ name: 'snapshot', match: ['terraform_data.control_plane[*]'], run: 'echo snapshot {key} >> order.log; exit 4' }] });
+    writeConfig(ws, {
+      ...CONFIG,
+      before_destroy: [{ name: 'snapshot', match: ['terraform_data.control_plane[*]'], run: 'echo snapshot {key} >> order.log; exit 4' }],
+    });
     const before = ids(ws);
     const run = await tfguard(['apply', '--staged', '-auto-approve', ...UPGRADE], { cwd: ws });
 
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toContain('refused: before_destroy "snapshot" for terraform_data.control_plane["a"] failed (exit 4): nothing was applied; nothing was destroyed.');
+    expect(run.stderr).toContain(
+      'refused: before_destroy "snapshot" for terraform_data.control_plane["a"] failed (exit 4): nothing was applied; nothing was destroyed.',
+    );
     expect(run.stderr).toContain('the rollout stopped at stage 1 of 4. Nothing was applied.');
     expect(orderLog(ws)).toEqual(['snapshot a']);
     expect(changed(before, ids(ws))).toEqual([]);
@@ -191,7 +208,9 @@ describe.skipIf(!hasTerraform)('tfguard apply --staged', () => {
     const run = await tfguard(['apply', '--staged', '--batch', '2', '-auto-approve', ...UPGRADE], { cwd: ws });
 
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toContain('--staged cannot keep a quorum standing: group terraform_data.control_plane: --batch 2 takes 2 of 3 down at once, fewer than 2 stay standing (at most --batch 1)');
+    expect(run.stderr).toContain(
+      '--staged cannot keep a quorum standing: group terraform_data.control_plane: --batch 2 takes 2 of 3 down at once, fewer than 2 stay standing (at most --batch 1)',
+    );
     expect(changed(before, ids(ws))).toEqual([]);
     expect(orderLog(ws)).toEqual([]);
     expect(existsSync(rollout(ws))).toBe(false);
@@ -201,7 +220,10 @@ describe.skipIf(!hasTerraform)('tfguard apply --staged', () => {
     const ws = copyWorkspace(cluster, 'staged-incident');
     // No waiver: the destroy-time provisioner is what the incident ran; here it stands for talosctl reset.
     writeConfig(ws, { health: CONFIG.health });
-    writeFileSync(join(ws, 'main.tf'), readFileSync(join(ws, 'main.tf'), 'utf8').replace('echo destroy', 'talosctl reset --graceful=false --reboot; echo destroy'));
+    writeFileSync(
+      join(ws, 'main.tf'),
+      readFileSync(join(ws, 'main.tf'), 'utf8').replace('echo destroy', 'talosctl reset --graceful=false --reboot; echo destroy'),
+    );
     const before = ids(ws);
     const run = await tfguard(['apply', '--staged', '-auto-approve', ...UPGRADE], { cwd: ws });
 

@@ -13,7 +13,8 @@ import { UsageError } from '../src/errors.js';
 import { hasTerraform, NO_TERRAFORM } from './helpers/env.js';
 import { auditRecords, baseEnv, BIN, copyWorkspace, freshDir, killStragglers, makeWorkspace, scratchDir, stateList } from './helpers/workspace.js';
 
-const title = (text: string): string => (hasTerraform ? text : `${text} [skipped: ${NO_TERRAFORM.replace('saved binary plan tests', 'apply end-to-end tests')}]`);
+const title = (text: string): string =>
+  hasTerraform ? text : `${text} [skipped: ${NO_TERRAFORM.replace('saved binary plan tests', 'apply end-to-end tests')}]`;
 const ESC = '\u001b';
 
 /** Two resources: a safe change (a new one) or a blocking one (both destroyed, see BLOCK_CONFIG). */
@@ -130,7 +131,11 @@ describe('apply: colors', () => {
 
   it(title('a saved plan: -no-color reaches terraform apply PLANFILE, and tfguard reports without colors'), () => {
     const ws = copyWorkspace(template, 'no-color-saved');
-    const plan = spawnSync('terraform', ['plan', '-input=false', '-no-color', '-var', 'names=a,c', '-out=saved.tfplan'], { cwd: ws, env: baseEnv(), encoding: 'utf8' });
+    const plan = spawnSync('terraform', ['plan', '-input=false', '-no-color', '-var', 'names=a,c', '-out=saved.tfplan'], {
+      cwd: ws,
+      env: baseEnv(),
+      encoding: 'utf8',
+    });
     expect(plan.status, plan.stderr).toBe(0);
     const r = run(ws, ['-input=false', '-auto-approve', 'saved.tfplan'], { NO_COLOR: '1', FORCE_COLOR: '1' });
     expect(r.code, whole(r)).toBe(0);
@@ -154,7 +159,7 @@ describe('apply: report formats', () => {
     expect(() => parseApplyArgs(['--format', 'json=a.json', '--output', 'b.json'])).toThrow(/--output goes with a --format that has no =FILE/);
   });
 
-  it(title('--format json=FILE -auto-approve on a safe plan: stdout is terraform\'s alone, FILE the JSON report (pass)'), () => {
+  it(title("--format json=FILE -auto-approve on a safe plan: stdout is terraform's alone, FILE the JSON report (pass)"), () => {
     const ws = copyWorkspace(template, 'json-file');
     const r = run(ws, ['--format', 'json=report.json', '-auto-approve', '-var', 'names=a,b']);
     expect(r.code, whole(r)).toBe(0);
@@ -214,7 +219,12 @@ describe('apply: report formats', () => {
     const ws = copyWorkspace(template, 'json-unwritable');
     const r = run(ws, ['--format', 'json=no/such/dir/report.json', '-auto-approve', '-var', 'names=a,b']);
     expect(r.code, whole(r)).toBe(2);
-    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('tfguard: '))).toEqual([expect.stringMatching(/^tfguard: no\/such\/dir\/report\.json: cannot write the report/)]);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('tfguard: ')),
+    ).toEqual([expect.stringMatching(/^tfguard: no\/such\/dir\/report\.json: cannot write the report/)]);
     expect(r.stderr).not.toContain('    at ');
     expect(r.terraform.some((a) => a[0] === 'apply')).toBe(false);
     expect(stateList(ws)).toEqual(['terraform_data.item["a"]']);

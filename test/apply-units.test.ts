@@ -16,7 +16,20 @@ import { check, fixturePlan } from './helpers/plan.js';
 
 describe('apply arguments', () => {
   it('splits tfguard options from terraform plan options, in order', () => {
-    const a = parseApplyArgs(['--dir', 'infra', '-var', 'x=1', '-var-file=prod.tfvars', '-target', 'a.b', '--expect', 'a.*', '-chdir=stack', '-parallelism=4', '-auto-approve']);
+    const a = parseApplyArgs([
+      '--dir',
+      'infra',
+      '-var',
+      'x=1',
+      '-var-file=prod.tfvars',
+      '-target',
+      'a.b',
+      '--expect',
+      'a.*',
+      '-chdir=stack',
+      '-parallelism=4',
+      '-auto-approve',
+    ]);
     expect(a).toMatchObject({ dir: 'infra', chdir: 'stack', autoApprove: true, expect: ['a.*'] });
     expect(a.planArgs).toEqual(['-var', 'x=1', '-var-file=prod.tfvars', '-target', 'a.b', '-parallelism=4']);
   });
@@ -38,7 +51,7 @@ describe('apply arguments', () => {
     expect(() => parseApplyArgs(['a.tfplan', 'b.tfplan'])).toThrow(UsageError);
   });
 
-  it('with a saved plan takes what terraform apply PLANFILE takes (HashiCorp\'s automation pattern: -input=false)', () => {
+  it("with a saved plan takes what terraform apply PLANFILE takes (HashiCorp's automation pattern: -input=false)", () => {
     const args = parseApplyArgs(['-input=false', '-no-color', '-lock=false', '-lock-timeout', '5m', '-parallelism=4', '-compact-warnings', 'tfplan']);
     expect(args.planFile).toBe('tfplan');
     expect(args.planArgs).toEqual(['-no-color', '-lock=false', '-lock-timeout', '5m', '-parallelism=4', '-compact-warnings']);
@@ -60,12 +73,16 @@ describe('apply arguments', () => {
 
   it('passes to terraform apply only the options a saved plan accepts', () => {
     expect(applyOptions(['-var', 'x=1', '-lock=false', '-lock-timeout', '30s', '-parallelism=2', '-no-color', '-target=a.b'])).toEqual([
-      '-lock=false', '-lock-timeout', '30s', '-parallelism=2', '-no-color',
+      '-lock=false',
+      '-lock-timeout',
+      '30s',
+      '-parallelism=2',
+      '-no-color',
     ]);
   });
 
   it.each([['-h'], ['-help'], ['--help'], ['-var', 'x=1', '-h'], ['--allow', 'blast-radius', '--help'], ['--yes', '-h']])(
-    '%j asks for tfguard\'s help, before any other check',
+    "%j asks for tfguard's help, before any other check",
     (...argv) => {
       expect(parseApplyArgs(argv).help).toBe(true);
     },
@@ -79,13 +96,22 @@ describe('apply arguments', () => {
 
   it('hides -var values in the audit log', () => {
     expect(auditArgs(['-var', 'password=hunter2', '-var=token=abc=def', '-var-file=x.tfvars'])).toEqual([
-      '-var', 'password=(hidden)', '-var=token=(hidden)', '-var-file=x.tfvars',
+      '-var',
+      'password=(hidden)',
+      '-var=token=(hidden)',
+      '-var-file=x.tfvars',
     ]);
   });
 });
 
-const finding = (severity: 'block' | 'warn', rule = 'blast-radius'): ReportFinding =>
-  ({ rule, severity, message: 'm', addresses: ['a.b'], details: [], docs: '' });
+const finding = (severity: 'block' | 'warn', rule = 'blast-radius'): ReportFinding => ({
+  rule,
+  severity,
+  message: 'm',
+  addresses: ['a.b'],
+  details: [],
+  docs: '',
+});
 
 describe('the apply decision', () => {
   it('refuses a blocking finding, whatever else', () => {
@@ -104,7 +130,10 @@ describe('the apply decision', () => {
 
   it('refuses findings without a terminal; asks with one, for a phrase that is not yes', () => {
     expect(decideApply({ findings: [finding('warn')], destroyed: 3, autoApprove: false, interactive: false }).action).toBe('refuse');
-    expect(decideApply({ findings: [finding('warn')], destroyed: 3, autoApprove: false, interactive: true })).toMatchObject({ action: 'ask', phrase: 'destroy 3' });
+    expect(decideApply({ findings: [finding('warn')], destroyed: 3, autoApprove: false, interactive: true })).toMatchObject({
+      action: 'ask',
+      phrase: 'destroy 3',
+    });
     expect(confirmationPhrase(0, 2)).toBe('accept 2');
   });
 
@@ -136,11 +165,15 @@ describe('the apply decision with --allow overrides', () => {
       phrase: 'destroy 3',
       question: 'This plan destroys 3 instance(s), with 1 overridden finding(s) (listed above). To apply it anyway, type "destroy 3": ',
     });
-    expect(decideApply({ findings: [finding('warn', 'mass-destroy')], overridden, destroyed: 0, autoApprove: false, interactive: true })).toMatchObject({ phrase: 'accept 2' });
+    expect(decideApply({ findings: [finding('warn', 'mass-destroy')], overridden, destroyed: 0, autoApprove: false, interactive: true })).toMatchObject({
+      phrase: 'accept 2',
+    });
   });
 
   it('a blocking finding not overridden still refuses', () => {
-    expect(decideApply({ findings: [finding('block', 'destroy-provisioner')], overridden, destroyed: 3, autoApprove: false, interactive: true }).action).toBe('refuse');
+    expect(decideApply({ findings: [finding('block', 'destroy-provisioner')], overridden, destroyed: 3, autoApprove: false, interactive: true }).action).toBe(
+      'refuse',
+    );
   });
 });
 
@@ -186,7 +219,14 @@ describe('the prompt', () => {
 describe('the signals tfguard handles', () => {
   it('are every catchable fatal one, with 128+N exit codes from os.constants.signals', () => {
     expect(Object.fromEntries(FATAL_SIGNALS.map((s) => [s, signalExitCode(s)]))).toMatchObject({
-      SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGUSR1: 138, SIGUSR2: 140, SIGPIPE: 141, SIGALRM: 142, SIGTERM: 143,
+      SIGHUP: 129,
+      SIGINT: 130,
+      SIGQUIT: 131,
+      SIGUSR1: 138,
+      SIGUSR2: 140,
+      SIGPIPE: 141,
+      SIGALRM: 142,
+      SIGTERM: 143,
     });
     for (const s of FATAL_SIGNALS) expect(signalExitCode(s)).toBe(128 + constants.signals[s]);
     for (const s of ['SIGKILL', 'SIGSTOP', 'SIGCHLD', 'SIGWINCH', 'SIGCONT', 'SIGSEGV', 'SIGPROF']) {
@@ -251,12 +291,9 @@ describe('temp plan folders', () => {
     expect(removed).toContain('tfguard-plan-cccccc');
     expect(removed.filter((n) => !n.endsWith('-dddddd')).sort()).toEqual([`tfguard-plan-${NEVER_A_PID}-aaaaaa`, 'tfguard-plan-cccccc']);
     const left = spawnSync('ls', [root], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    expect(left).toEqual(expect.arrayContaining([
-      `tfguard-plan-${process.pid}-bbbbbb`,
-      `tfguard-plan-${NEVER_A_PID}-eeeeee`,
-      'tfguard-plan-ffffff',
-      'other-tool-gggggg',
-    ]));
+    expect(left).toEqual(
+      expect.arrayContaining([`tfguard-plan-${process.pid}-bbbbbb`, `tfguard-plan-${NEVER_A_PID}-eeeeee`, 'tfguard-plan-ffffff', 'other-tool-gggggg']),
+    );
     expect(left).not.toContain(`tfguard-plan-${NEVER_A_PID}-aaaaaa`);
     expect(left).not.toContain('tfguard-plan-cccccc');
   });

@@ -268,31 +268,37 @@ describe.skipIf(!hasTerraform)('the incident', () => {
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toContain('PASS with 5 overridden findings: nothing else fired; -auto-approve is refused and a person must confirm on a terminal.');
     expect(run.stdout).toContain('runs at destroy time (local-exec, main.tf:45): touch ./marker-storm');
-    expect(run.stderr).toContain('tfguard: refused: -auto-approve refused: 5 finding(s) (overridden: blast-radius, destroy-provisioner, reset-on-destroy-replaced) need a person.');
+    expect(run.stderr).toContain(
+      'tfguard: refused: -auto-approve refused: 5 finding(s) (overridden: blast-radius, destroy-provisioner, reset-on-destroy-replaced) need a person.',
+    );
     expect(state(ws).equals(before)).toBe(true);
     expect(markers(ws)).toEqual([]);
     const record = expectAudit(ws, { decision: 'refused', plan: true, terraformExit: null, hidden: ['hostname'] });
     expect([...new Set(record.overrides.map((o: any) => o.rule))].sort()).toEqual(INCIDENT_RULES);
   }, 30_000);
 
-  it.skipIf(!hasScript)(title('every rule overridden, on a terminal: a person types "destroy 3", and the destroy-time provisioners do run (the markers are real)', TF, PTY), async () => {
-    const ws = copyWorkspace(cluster, 'incident-allowed');
-    const allow = INCIDENT_RULES.flatMap((rule) => ['--allow', rule]);
-    const pty = ptyTfguard(['apply', '-var', 'node_naming=hostname', ...allow, '--reason', 'CHG-7 rebuild every control plane'], { cwd: ws });
-    await pty.waitFor(/This plan destroys 3 instance\(s\), with 5 overridden finding\(s\) \(listed above\)\. To apply it anyway, type "destroy 3": /);
-    expect(pty.output()).toContain('PASS with 5 overridden findings');
-    expect(markers(ws)).toEqual([]);
-    pty.type('destroy 3\n');
-    const { code, output } = await pty.done;
+  it.skipIf(!hasScript)(
+    title('every rule overridden, on a terminal: a person types "destroy 3", and the destroy-time provisioners do run (the markers are real)', TF, PTY),
+    async () => {
+      const ws = copyWorkspace(cluster, 'incident-allowed');
+      const allow = INCIDENT_RULES.flatMap((rule) => ['--allow', rule]);
+      const pty = ptyTfguard(['apply', '-var', 'node_naming=hostname', ...allow, '--reason', 'CHG-7 rebuild every control plane'], { cwd: ws });
+      await pty.waitFor(/This plan destroys 3 instance\(s\), with 5 overridden finding\(s\) \(listed above\)\. To apply it anyway, type "destroy 3": /);
+      expect(pty.output()).toContain('PASS with 5 overridden findings');
+      expect(markers(ws)).toEqual([]);
+      pty.type('destroy 3\n');
+      const { code, output } = await pty.done;
 
-    expect(code, output).toBe(0);
-    expect(markers(ws)).toEqual(RESET_KEYS.map((k) => `marker-${k}`));
-    const record = expectAudit(ws, { decision: 'applied', plan: true, terraformExit: 0, hidden: ['hostname'] });
-    expect(record.findings).toEqual([]);
-    expect([...new Set(record.overrides.map((o: any) => o.rule))].sort()).toEqual(INCIDENT_RULES);
-    expect(record.overrides.every((o: any) => o.reason === 'CHG-7 rebuild every control plane' && o.address === null)).toBe(true);
-    expect(record.why).toBe('Plan: 3 to add, 3 to change, 3 to destroy (3 replaced: destroyed and created again).');
-  }, 30_000);
+      expect(code, output).toBe(0);
+      expect(markers(ws)).toEqual(RESET_KEYS.map((k) => `marker-${k}`));
+      const record = expectAudit(ws, { decision: 'applied', plan: true, terraformExit: 0, hidden: ['hostname'] });
+      expect(record.findings).toEqual([]);
+      expect([...new Set(record.overrides.map((o: any) => o.rule))].sort()).toEqual(INCIDENT_RULES);
+      expect(record.overrides.every((o: any) => o.reason === 'CHG-7 rebuild every control plane' && o.address === null)).toBe(true);
+      expect(record.why).toBe('Plan: 3 to add, 3 to change, 3 to destroy (3 replaced: destroyed and created again).');
+    },
+    30_000,
+  );
 
   it(title('--expect names the intended change: the rest shows up as unexpected-change', TF), async () => {
     const ws = copyWorkspace(cluster, 'expect');
@@ -506,23 +512,27 @@ describe.skipIf(!hasTerraform)('--allow RULE --reason TEXT', () => {
     expect(instanceIds(ws, 'terraform_data', 'worker')).toEqual(ids);
   }, 30_000);
 
-  it.skipIf(!hasScript)(title('--allow on a terminal: "destroy 2" applies it, and the override is recorded', TF, PTY), async () => {
-    const ws = copyWorkspace(cluster, 'allow-pty');
-    const ids = instanceIds(ws, 'terraform_data', 'worker');
-    const pty = ptyTfguard(['apply', ...REPLACE_BOTH, '--allow', 'blast-radius', '--reason', 'CHG-1 planned'], { cwd: ws });
-    await pty.waitFor(/type "destroy 2": /);
-    pty.type('destroy 2\n');
-    const { code, output } = await pty.done;
-    expect(code, output).toBe(0);
-    const after = instanceIds(ws, 'terraform_data', 'worker');
-    expect(Object.keys(after).sort()).toEqual(['a', 'b']);
-    expect(after.a).not.toBe(ids.a);
-    expect(after.b).not.toBe(ids.b);
-    const record = expectAudit(ws, { decision: 'applied', plan: true, terraformExit: 0, count: 1 });
-    expect(record.overrides).toEqual([
-      { rule: 'blast-radius', address: null, reason: 'CHG-1 planned', addresses: ['terraform_data.worker["a"]', 'terraform_data.worker["b"]'] },
-    ]);
-  }, 30_000);
+  it.skipIf(!hasScript)(
+    title('--allow on a terminal: "destroy 2" applies it, and the override is recorded', TF, PTY),
+    async () => {
+      const ws = copyWorkspace(cluster, 'allow-pty');
+      const ids = instanceIds(ws, 'terraform_data', 'worker');
+      const pty = ptyTfguard(['apply', ...REPLACE_BOTH, '--allow', 'blast-radius', '--reason', 'CHG-1 planned'], { cwd: ws });
+      await pty.waitFor(/type "destroy 2": /);
+      pty.type('destroy 2\n');
+      const { code, output } = await pty.done;
+      expect(code, output).toBe(0);
+      const after = instanceIds(ws, 'terraform_data', 'worker');
+      expect(Object.keys(after).sort()).toEqual(['a', 'b']);
+      expect(after.a).not.toBe(ids.a);
+      expect(after.b).not.toBe(ids.b);
+      const record = expectAudit(ws, { decision: 'applied', plan: true, terraformExit: 0, count: 1 });
+      expect(record.overrides).toEqual([
+        { rule: 'blast-radius', address: null, reason: 'CHG-1 planned', addresses: ['terraform_data.worker["a"]', 'terraform_data.worker["b"]'] },
+      ]);
+    },
+    30_000,
+  );
 
   it(title('--allow without --reason, and --allow of an unknown rule, exit 2 with one line and apply nothing', TF), async () => {
     const ws = copyWorkspace(cluster, 'allow-usage');
@@ -544,11 +554,21 @@ describe.skipIf(!hasTerraform)('Ctrl-C while terraform applies', () => {
     const tmp = freshDir('tmpdir');
     const session = startTfguard(['apply', '-auto-approve', '-var', 'slow=1'], { cwd: ws, stdin: 'ignore', env: { TMPDIR: tmp } });
     const pid = session.child.pid!;
-    await waitUntil(() => /terraform_data\.slow\[0\]: Creating\.\.\./.test(session.output()), () => session.output());
-    await waitUntil(() => descendants(pid).some((p) => commandLine(p).startsWith('sleep 8')), () => `sleep under ${pid}`, 10_000);
+    await waitUntil(
+      () => /terraform_data\.slow\[0\]: Creating\.\.\./.test(session.output()),
+      () => session.output(),
+    );
+    await waitUntil(
+      () => descendants(pid).some((p) => commandLine(p).startsWith('sleep 8')),
+      () => `sleep under ${pid}`,
+      10_000,
+    );
 
     const children = descendants(pid);
-    expect(children.map(commandLine).some((c) => /terraform apply /.test(c)), children.map(commandLine).join('\n')).toBe(true);
+    expect(
+      children.map(commandLine).some((c) => /terraform apply /.test(c)),
+      children.map(commandLine).join('\n'),
+    ).toBe(true);
     expect(tfguardPlans(tmp)).toHaveLength(1);
     const started = Date.now();
     session.child.kill('SIGINT');
@@ -600,7 +620,10 @@ describe.skipIf(!hasTerraform || !hasBash)('a signal while terraform plans', () 
     async (signal, exit, forwarded) => {
       const { ws, tmp, session, steps } = latePlan(`late-${signal}`);
       const before = state(ws);
-      await waitUntil(() => steps().includes('plan: waiting'), () => steps().join('\n') + session.output());
+      await waitUntil(
+        () => steps().includes('plan: waiting'),
+        () => steps().join('\n') + session.output(),
+      );
       session.child.kill(signal);
       const run = await session.done;
 
@@ -740,7 +763,11 @@ describe.skipIf(!hasBash)('with a fake terraform', () => {
     title('%s while tfguard reviews the plan: stops at once (exit %i), recorded, nothing applied, the temp plan removed', BASH),
     async (signal, exit) => {
       const { ws, tmp, session, calls } = fakeRun(`fake-${signal}-review`, { FAKE_TF_SHOW_DELAY: '5' });
-      await waitUntil(() => calls().includes('show: waiting'), () => calls().join('\n'), 15_000);
+      await waitUntil(
+        () => calls().includes('show: waiting'),
+        () => calls().join('\n'),
+        15_000,
+      );
       expect(tfguardPlans(tmp)).toHaveLength(1);
       const sent = Date.now();
       session.child.kill(signal);
@@ -761,18 +788,26 @@ describe.skipIf(!hasBash)('with a fake terraform', () => {
   it.each([
     ['SIGTERM', 'TERM'],
     ['SIGQUIT', 'TERM'],
-  ] as const)(title('%s while terraform applies is passed on as SIG%s; terraform finishes its stop and its exit code is passed through', BASH), async (signal, forwarded) => {
-    const { ws, tmp, session, calls } = fakeRun(`fake-${signal}-apply`, { FAKE_TF_APPLY: '1', FAKE_TF_APPLY_STOP: '6' });
-    await waitUntil(() => calls().includes('apply: waiting'), () => calls().join('\n'), 15_000);
-    session.child.kill(signal);
-    const run = await session.done;
-    expect(run.code, `exit ${run.code} signal ${run.signal}\n${run.stderr}`).toBe(1);
-    expect(calls().slice(-3)).toEqual(['apply: waiting', `apply: got ${forwarded}`, 'apply: stopped']);
-    expect(run.stderr).not.toContain('nothing was applied');
-    expect(tfguardPlans(tmp)).toEqual([]);
-    const record = expectAudit(ws, { decision: 'failed', plan: true, terraformExit: 1, count: 1 });
-    expect(record.why).toBe('terraform apply exited 1');
-  }, 30_000);
+  ] as const)(
+    title('%s while terraform applies is passed on as SIG%s; terraform finishes its stop and its exit code is passed through', BASH),
+    async (signal, forwarded) => {
+      const { ws, tmp, session, calls } = fakeRun(`fake-${signal}-apply`, { FAKE_TF_APPLY: '1', FAKE_TF_APPLY_STOP: '6' });
+      await waitUntil(
+        () => calls().includes('apply: waiting'),
+        () => calls().join('\n'),
+        15_000,
+      );
+      session.child.kill(signal);
+      const run = await session.done;
+      expect(run.code, `exit ${run.code} signal ${run.signal}\n${run.stderr}`).toBe(1);
+      expect(calls().slice(-3)).toEqual(['apply: waiting', `apply: got ${forwarded}`, 'apply: stopped']);
+      expect(run.stderr).not.toContain('nothing was applied');
+      expect(tfguardPlans(tmp)).toEqual([]);
+      const record = expectAudit(ws, { decision: 'failed', plan: true, terraformExit: 1, count: 1 });
+      expect(record.why).toBe('terraform apply exited 1');
+    },
+    30_000,
+  );
 
   it(title('on start, temp plan folders older than a day whose process is gone are removed; a live one is kept', BASH), async () => {
     const tmp = freshDir('tmpdir');

@@ -86,7 +86,9 @@ describe.skipIf(!hasTerraform)('the audit log is redacted like the reports', () 
 
     writeFileSync(
       join(ws, '.tfguard.json'),
-      JSON.stringify({ waivers: [{ rule: 'destroy-provisioner', address: 'terraform_data.tenant_disk_wipe*', reason: 'CHG-9 tenant disk moves', expires: '2099-12-31' }] }),
+      JSON.stringify({
+        waivers: [{ rule: 'destroy-provisioner', address: 'terraform_data.tenant_disk_wipe*', reason: 'CHG-9 tenant disk moves', expires: '2099-12-31' }],
+      }),
     );
     const record = await refusedApply(ws, ['--allow', 'reset-on-destroy-replaced', '--reason', 'CHG-9 both disks move']);
     expect(addressesOf(record.findings)).toEqual(['terraform_data.storm_disk_wipe']);
@@ -141,7 +143,10 @@ describe('AuditLog', () => {
     expect(child.status, child.stderr).toBe(130);
     const text = readFileSync(path, 'utf8');
     expectNoSecret(text, 'audit log');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     for (const line of lines) {
       expect(line.args).toEqual([`-replace=${REDACTED_TENANT}`]);

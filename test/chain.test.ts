@@ -7,7 +7,11 @@ import { FIXTURES, fixturePlan, makePlan } from './helpers/plan.js';
 describe('why it is replaced', () => {
   it('follows triggers_replace to the machine config of the same key, and what it changes', () => {
     const plan = fixturePlan('incident');
-    for (const [key, ip] of [['powder', '191'], ['fresh', '192'], ['storm', '193']] as const) {
+    for (const [key, ip] of [
+      ['powder', '191'],
+      ['fresh', '192'],
+      ['storm', '193'],
+    ] as const) {
       const change = plan.changes.find((c) => c.address === `terraform_data.cp_reset_on_destroy["${key}"]`)!;
       expect(explainChain(change, plan)).toEqual([
         `triggers_replace changed {"node":"192.168.111.${ip}"} → {"node":"(known after apply)"}, because it references ` +
@@ -39,11 +43,36 @@ describe('why it is replaced', () => {
   it('masks sensitive values of the referenced change', () => {
     const plan = makePlan({
       changes: [
-        { address: 'terraform_data.cfg', actions: ['update'], before: { input: 'old-secret-value' }, after: { input: 'new-secret-value' }, before_sensitive: { input: true }, after_sensitive: { input: true } },
-        { address: 'null_resource.reset', actions: ['delete', 'create'], before: { triggers: { v: 'a' } }, after: { triggers: { v: 'b' } }, replace_paths: [['triggers']] },
+        {
+          address: 'terraform_data.cfg',
+          actions: ['update'],
+          before: { input: 'old-secret-value' },
+          after: { input: 'new-secret-value' },
+          before_sensitive: { input: true },
+          after_sensitive: { input: true },
+        },
+        {
+          address: 'null_resource.reset',
+          actions: ['delete', 'create'],
+          before: { triggers: { v: 'a' } },
+          after: { triggers: { v: 'b' } },
+          replace_paths: [['triggers']],
+        },
       ],
       top: {
-        configuration: { root_module: { resources: [{ address: 'null_resource.reset', mode: 'managed', type: 'null_resource', name: 'reset', expressions: { triggers: { references: ['terraform_data.cfg.output', 'terraform_data.cfg'] } } }] } },
+        configuration: {
+          root_module: {
+            resources: [
+              {
+                address: 'null_resource.reset',
+                mode: 'managed',
+                type: 'null_resource',
+                name: 'reset',
+                expressions: { triggers: { references: ['terraform_data.cfg.output', 'terraform_data.cfg'] } },
+              },
+            ],
+          },
+        },
       },
     });
     const change = plan.changes.find((c) => c.address === 'null_resource.reset')!;

@@ -90,7 +90,10 @@ describe('missing sources block: a destroy-time provisioner cannot be ruled out'
 
   it('its severity stays configurable: "warn" in .tfguard.json makes it a warning', () => {
     const dir = planAlone();
-    writeFileSync(join(dir, '.tfguard.json'), JSON.stringify({ rules: { 'destroy-provisioner': 'warn', 'blast-radius': 'off', 'reset-on-destroy-replaced': 'off' } }));
+    writeFileSync(
+      join(dir, '.tfguard.json'),
+      JSON.stringify({ rules: { 'destroy-provisioner': 'warn', 'blast-radius': 'off', 'reset-on-destroy-replaced': 'off' } }),
+    );
     const run = tfguard(['check', 'plan.json', '--dir', '.', '--format', 'json'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const report = json(run);

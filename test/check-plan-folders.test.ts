@@ -146,7 +146,7 @@ describe('tfguard check FOLDER', () => {
     return top;
   }
 
-  it('checks every plan under it with its own folder\'s config, named by path; the worst decision wins', () => {
+  it("checks every plan under it with its own folder's config, named by path; the worst decision wins", () => {
     const top = repo();
     const run = tfguard(['check', 'stacks/', '--format', 'json'], { cwd: top });
     expect(run.code, run.stderr).toBe(1);
@@ -209,7 +209,11 @@ describe('tfguard check FOLDER', () => {
     ['a state', JSON.stringify({ format_version: '1.0', terraform_version: '1.11.4', values: { root_module: {} } }), 'this is a state, not a plan'],
     ['not a plan', '{"x": 1}', 'stacks/b/plan.json: '],
   ])('a found plan that is %s: exit 2 naming it, no report for the others', (_what, content, message) => {
-    const top = tree({ 'stacks/a/plan.json': passing, 'stacks/b/plan.json': typeof content === 'function' ? content() : content, 'stacks/c/plan.json': passing });
+    const top = tree({
+      'stacks/a/plan.json': passing,
+      'stacks/b/plan.json': typeof content === 'function' ? content() : content,
+      'stacks/c/plan.json': passing,
+    });
     expectOneLineError(tfguard(['check', 'stacks', '--format', 'json'], { cwd: top }), 'stacks/b/plan.json', message);
   });
 
@@ -224,18 +228,22 @@ describe('tfguard check FOLDER', () => {
     }
   });
 
-  it.skipIf(!hasTerraform)(needsTerraform('a saved plan found in a folder is shown with terraform there'), () => {
-    const top = tree({ 'stacks/prod/tfplan': { copy: SAVED_PLAN }, 'stacks/dev/plan.json': passing });
-    const run = tfguard(['check', 'stacks', '--format', 'json'], { cwd: top });
-    expect(run.code, run.stderr).toBe(1);
-    expect(json(run).plans.map((p: any) => [p.plan.source, p.plan.dir, p.decision])).toEqual([
-      ['stacks/dev/plan.json', 'stacks/dev', 'pass'],
-      ['stacks/prod/tfplan', 'stacks/prod', 'block'],
-    ]);
-    // A saved plan terraform cannot read fails closed, named.
-    writeFileSync(join(top, 'stacks', 'prod', 'tfplan'), readFileSync(SAVED_PLAN).subarray(0, 300));
-    expectOneLineError(tfguard(['check', 'stacks'], { cwd: top }), 'stacks/prod/tfplan: is a saved binary plan and could not be read');
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform('a saved plan found in a folder is shown with terraform there'),
+    () => {
+      const top = tree({ 'stacks/prod/tfplan': { copy: SAVED_PLAN }, 'stacks/dev/plan.json': passing });
+      const run = tfguard(['check', 'stacks', '--format', 'json'], { cwd: top });
+      expect(run.code, run.stderr).toBe(1);
+      expect(json(run).plans.map((p: any) => [p.plan.source, p.plan.dir, p.decision])).toEqual([
+        ['stacks/dev/plan.json', 'stacks/dev', 'pass'],
+        ['stacks/prod/tfplan', 'stacks/prod', 'block'],
+      ]);
+      // A saved plan terraform cannot read fails closed, named.
+      writeFileSync(join(top, 'stacks', 'prod', 'tfplan'), readFileSync(SAVED_PLAN).subarray(0, 300));
+      expectOneLineError(tfguard(['check', 'stacks'], { cwd: top }), 'stacks/prod/tfplan: is a saved binary plan and could not be read');
+    },
+    60_000,
+  );
 
   it('a saved plan next to a JSON plan is not read, and stderr says so', () => {
     // Not a zip at all: reading it would be exit 2, so exit 1 shows it was left out.
@@ -289,7 +297,10 @@ describe('several documents in one input', () => {
     const colored = `\u001b[0m14:27:45.422\u001b[0m \u001b[34mSTDOUT\u001b[0m [unit-2] \u001b[2mtofu:\u001b[0m ${passingText}\n`;
     expectOneLineError(tfguard(['check', '-'], { input: colored, cwd: tmp }), 'Terragrunt', fix);
     // Other text around the JSON keeps its own words.
-    expectOneLineError(tfguard(['check', '-'], { input: `[command]/usr/bin/terraform show -json tfplan\n${passingText}\n`, cwd: tmp }), 'has text around the plan JSON');
+    expectOneLineError(
+      tfguard(['check', '-'], { input: `[command]/usr/bin/terraform show -json tfplan\n${passingText}\n`, cwd: tmp }),
+      'has text around the plan JSON',
+    );
   });
 });
 
@@ -300,12 +311,14 @@ describe('README: Many stacks: Terragrunt, Atlantis, matrices', () => {
   const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, body: m[2]! }));
   const prose = section.replace(/```\w+\n[\s\S]*?```/g, '');
   /** Every `tfguard check ...` command in the section: in code blocks, and in inline code in the text. */
-  const commands = [
-    ...blocks.flatMap((b) => b.body.split('\n')),
-    ...[...prose.matchAll(/`((?:npx --no-install )?tfguard check \S[^`]*)`/g)].map((m) => m[1]!),
-  ]
+  const commands = [...blocks.flatMap((b) => b.body.split('\n')), ...[...prose.matchAll(/`((?:npx --no-install )?tfguard check \S[^`]*)`/g)].map((m) => m[1]!)]
     .filter((line) => /\btfguard check\b/.test(line))
-    .map((line) => line.slice(line.indexOf('tfguard check')).split(/\s*(?:\||&&|;|>|\))\s*/)[0]!.trim());
+    .map((line) =>
+      line
+        .slice(line.indexOf('tfguard check'))
+        .split(/\s*(?:\||&&|;|>|\))\s*/)[0]!
+        .trim(),
+    );
 
   /** `tfguard check --help`: each option, and whether it takes a value. */
   const help = tfguard(['check', '--help']).stdout;
@@ -362,7 +375,7 @@ describe('README: Many stacks: Terragrunt, Atlantis, matrices', () => {
     return line!.trim();
   }
 
-  it("Terragrunt --json-out-dir: its tree (plans/<unit path>/tfplan.json) checked as a folder", () => {
+  it('Terragrunt --json-out-dir: its tree (plans/<unit path>/tfplan.json) checked as a folder', () => {
     expect(readmeLine(/json-out-dir/)).toBe('terragrunt run --all --json-out-dir "$PWD/plans" -- plan');
     const top = tree({ 'plans/app1/tfplan.json': passing, 'plans/app2/tfplan.json': plan, 'plans/project-2/project-2-app1/tfplan.json': passing });
     const run = sh(`${readmeLine(/tfguard check plans$/)} --format json`, top);
@@ -399,27 +412,31 @@ describe('README: Many stacks: Terragrunt, Atlantis, matrices', () => {
     expect(run.stderr).toContain('(stdin) holds 2 plans');
   });
 
-  it.skipIf(!hasTerraform)(needsTerraform("Atlantis: the workflow's run step, with $PLANFILE and $SHOWFILE as Atlantis sets them"), () => {
-    const yaml = blocks.find((b) => b.lang === 'yaml' && b.body.includes('workflows:'))!;
-    const steps = parse(yaml.body).workflows.tfguard.plan.steps;
-    expect(steps.slice(0, 2)).toEqual(['init', 'plan']);
-    const run = steps[2].run as string;
-    expect(run).toBe('terraform show -json $PLANFILE > $SHOWFILE && tfguard check $SHOWFILE');
-    // The project folder: its sources, its config; Atlantis's file names (<workspace>.tfplan, <workspace>.json).
-    const project = tree({ '.tfguard.json': '{}' });
-    cpSync(join(INCIDENT, 'src'), project, { recursive: true });
-    cpSync(SAVED_PLAN, join(project, 'default.tfplan'));
-    const env = { PLANFILE: join(project, 'default.tfplan'), SHOWFILE: join(project, 'default.json') };
-    const blocked = sh(run, project, env);
-    expect(blocked.code, blocked.stderr).toBe(1);
-    expect(blocked.stdout).toContain('config .tfguard.json');
-    expect(blocked.stdout).toContain('blast-radius');
-    writeFileSync(join(project, '.tfguard.json'), JSON.stringify(OFF));
-    expect(sh(run, project, env).code).toBe(0);
-    // A plan terraform cannot show: the step fails before tfguard, never a pass.
-    writeFileSync(env.PLANFILE, 'not a plan');
-    expect(sh(run, project, env).code).not.toBe(0);
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform("Atlantis: the workflow's run step, with $PLANFILE and $SHOWFILE as Atlantis sets them"),
+    () => {
+      const yaml = blocks.find((b) => b.lang === 'yaml' && b.body.includes('workflows:'))!;
+      const steps = parse(yaml.body).workflows.tfguard.plan.steps;
+      expect(steps.slice(0, 2)).toEqual(['init', 'plan']);
+      const run = steps[2].run as string;
+      expect(run).toBe('terraform show -json $PLANFILE > $SHOWFILE && tfguard check $SHOWFILE');
+      // The project folder: its sources, its config; Atlantis's file names (<workspace>.tfplan, <workspace>.json).
+      const project = tree({ '.tfguard.json': '{}' });
+      cpSync(join(INCIDENT, 'src'), project, { recursive: true });
+      cpSync(SAVED_PLAN, join(project, 'default.tfplan'));
+      const env = { PLANFILE: join(project, 'default.tfplan'), SHOWFILE: join(project, 'default.json') };
+      const blocked = sh(run, project, env);
+      expect(blocked.code, blocked.stderr).toBe(1);
+      expect(blocked.stdout).toContain('config .tfguard.json');
+      expect(blocked.stdout).toContain('blast-radius');
+      writeFileSync(join(project, '.tfguard.json'), JSON.stringify(OFF));
+      expect(sh(run, project, env).code).toBe(0);
+      // A plan terraform cannot show: the step fails before tfguard, never a pass.
+      writeFileSync(env.PLANFILE, 'not a plan');
+      expect(sh(run, project, env).code).not.toBe(0);
+    },
+    60_000,
+  );
 
   it('GitHub Actions matrix: a job per stack through the action, with inputs the action has', () => {
     const yaml = blocks.find((b) => b.lang === 'yaml' && b.body.includes('matrix:'))!;

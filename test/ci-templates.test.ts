@@ -159,7 +159,7 @@ describe('action.yml', () => {
     expect(steps.indexOf(install)).toBeLessThan(steps.indexOf(checkStep));
   });
 
-  it('checks with --format github, sarif=FILE and markdown=FILE, uploads SARIF always, and exits with tfguard\'s code last', () => {
+  it("checks with --format github, sarif=FILE and markdown=FILE, uploads SARIF always, and exits with tfguard's code last", () => {
     expect(checkStep.run).toContain('--format github');
     expect(checkStep.run).toContain('--format "sarif=$TFGUARD_SARIF"');
     expect(checkStep.run).toContain('--format "markdown=$TFGUARD_COMMENT"');
@@ -177,7 +177,7 @@ describe('action.yml', () => {
     expect(last.env.TFGUARD_EXIT_CODE).toBe('${{ steps.tfguard.outputs.exit-code }}');
   });
 
-  it('is documented: every input and output in the README\'s CI section', () => {
+  it("is documented: every input and output in the README's CI section", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('\n## CI\n'), readme.indexOf('\n## Configuration'));
     expect(section.length).toBeGreaterThan(100);
@@ -234,7 +234,10 @@ describe('action.yml', () => {
     });
   });
 
-  it(needsTerraform('apply: a saved plan that passes is applied by tfguard apply, whose audit log is uploaded; a blocked one is not'), { timeout: 180_000, skip: !hasTerraform }, () => {
+  it(needsTerraform('apply: a saved plan that passes is applied by tfguard apply, whose audit log is uploaded; a blocked one is not'), {
+    timeout: 180_000,
+    skip: !hasTerraform,
+  }, () => {
     const applyStep = steps.find((s) => s.id === 'apply');
     const upload = steps.find((s) => String(s.uses ?? '').startsWith('actions/upload-artifact@'));
     expect(applyStep.if).toBe("inputs.apply == 'true' && steps.tfguard.outputs.exit-code == '0'");
@@ -272,7 +275,10 @@ describe('action.yml', () => {
     expect(applied.r.code, applied.r.stderr).toBe(0);
     ctx.steps.apply = applied.outputs;
     expect(applied.outputs).toMatchObject({ 'exit-code': '0', applied: 'true', 'audit-log': './.tfguard/audit.jsonl' });
-    const log = readFileSync(join(ws, '.tfguard', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(ws, '.tfguard', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log.at(-1).decision).toBe('applied');
     expect(runStep({ run: 'terraform state list' }, { cwd: ws, env: tfEnv, ctx }).stdout).toContain('terraform_data.app');
     expect(step(steps[steps.length - 1]).r.code).toBe(0);
@@ -327,7 +333,7 @@ describe('examples/github-workflow.yml', () => {
     for (const [name, spec] of Object.entries<any>(action.inputs)) if (spec.required) expect(tfguardStep.with, name).toHaveProperty(name);
   });
 
-  it('comments from the action\'s Markdown file, after a failure too', () => {
+  it("comments from the action's Markdown file, after a failure too", () => {
     expect(commentStep.uses).toBe('actions/github-script@v7');
     expect(commentStep.if).toMatch(/^always\(\)/);
     expect(commentStep.env.REPORT_FILE).toBe(action.inputs.comment.default);
@@ -405,7 +411,10 @@ describe('examples/github-workflow.yml', () => {
     expect(calls[0]!.params.body).toContain('could not check the plan');
   });
 
-  it(needsTerraform('its terraform steps make a plan.json that tfguard (through the action) checks: exit 0, not 2'), { timeout: 120_000, skip: !hasTerraform }, () => {
+  it(needsTerraform('its terraform steps make a plan.json that tfguard (through the action) checks: exit 0, not 2'), {
+    timeout: 120_000,
+    skip: !hasTerraform,
+  }, () => {
     const ws = join(tmp, `tf${counter++}`);
     cpSync(join(INCIDENT, 'src'), ws, { recursive: true });
     const env = { TF_CLI_CONFIG_FILE: join(tmp, 'empty.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };

@@ -80,7 +80,11 @@ describe('check on the incident', () => {
   it('with the sources, shows for each control plane the exact reset command and why it is replaced', () => {
     const run = tfguard(['check', INCIDENT, '--dir', 'fixtures/incident/src']);
     expect(run.code, run.stderr).toBe(1);
-    for (const [key, ip] of [['powder', '191'], ['fresh', '192'], ['storm', '193']]) {
+    for (const [key, ip] of [
+      ['powder', '191'],
+      ['fresh', '192'],
+      ['storm', '193'],
+    ]) {
       expect(run.stdout).toContain(`Destroying terraform_data.cp_reset_on_destroy["${key}"] runs its destroy-time local-exec provisioner (main.tf:38)`);
       expect(run.stdout).toContain(`\`talosctl reset --nodes 192.168.111.${ip} --graceful=false --reboot\` — DESTRUCTIVE`);
       expect(run.stdout).toContain(
@@ -163,14 +167,20 @@ describe('check on the other fixtures', () => {
     },
   );
 
-  it.each(['two-of-three-replaced', 'count-to-zero', 'destroy-plan', 'module-per-node', 'removed-block', 'targeted', 'incident-null-resource', 'sensitive-values'])(
-    '%s is blocked (exit 1)',
-    (name) => {
-      const run = tfguard(['check', plan(name), '--format', 'json']);
-      expect(run.code, run.stderr).toBe(1);
-      expect(json(run).decision).toBe('block');
-    },
-  );
+  it.each([
+    'two-of-three-replaced',
+    'count-to-zero',
+    'destroy-plan',
+    'module-per-node',
+    'removed-block',
+    'targeted',
+    'incident-null-resource',
+    'sensitive-values',
+  ])('%s is blocked (exit 1)', (name) => {
+    const run = tfguard(['check', plan(name), '--format', 'json']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(json(run).decision).toBe('block');
+  });
 
   it('removed-from-config warns: exit 0, but 1 with --fail-on warn', () => {
     const run = tfguard(['check', plan('removed-from-config'), '--format', 'json']);
@@ -211,7 +221,10 @@ describe('bad input exits 2 with one line on stderr', () => {
   });
 
   it('a raw terraform.tfstate', async () => {
-    const path = await tmpFile('terraform.tfstate', JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 3, lineage: 'abc', outputs: {}, resources: [] }));
+    const path = await tmpFile(
+      'terraform.tfstate',
+      JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 3, lineage: 'abc', outputs: {}, resources: [] }),
+    );
     expectOneLineError(tfguard(['check', path]), 'this is a state, not a plan');
   });
 
@@ -244,14 +257,8 @@ describe('bad input exits 2 with one line on stderr', () => {
   });
 
   it('a saved binary plan with a missing terraform binary', () => {
-    expectOneLineError(
-      tfguard(['check', 'fixtures/incident/plan.tfplan', '--terraform-bin', '/nonexistent/terraform']),
-      '/nonexistent/terraform',
-    );
-    expectOneLineError(
-      tfguard(['check', 'fixtures/incident/plan.tfplan'], { env: { TFGUARD_TERRAFORM_BIN: '/nonexistent/tofu' } }),
-      '/nonexistent/tofu',
-    );
+    expectOneLineError(tfguard(['check', 'fixtures/incident/plan.tfplan', '--terraform-bin', '/nonexistent/terraform']), '/nonexistent/terraform');
+    expectOneLineError(tfguard(['check', 'fixtures/incident/plan.tfplan'], { env: { TFGUARD_TERRAFORM_BIN: '/nonexistent/tofu' } }), '/nonexistent/tofu');
   });
 });
 
@@ -503,7 +510,11 @@ describe('rules, --version, colors', () => {
   it('tfguard rules lists all 12 rules', () => {
     const run = tfguard(['rules']);
     expect(run.code, run.stderr).toBe(0);
-    const ids = run.stdout.split('\n\n')[0]!.trim().split('\n').map((line) => line.split(/\s+/)[0]);
+    const ids = run.stdout
+      .split('\n\n')[0]!
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/)[0]);
     expect(ids).toEqual(RULE_IDS);
     const rows = json(tfguard(['rules', '--format', 'json']));
     expect(rows.map((r: any) => r.id)).toEqual(RULE_IDS);

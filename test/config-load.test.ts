@@ -65,7 +65,7 @@ describe('discovery', () => {
     expect(json(check(stack, '--format', 'json')).config).toBeNull();
   });
 
-  it('several plans: each plan\'s folder finds its own config (its own file, else the one at the top)', () => {
+  it("several plans: each plan's folder finds its own config (its own file, else the one at the top)", () => {
     const { top } = repo({ '.tfguard.json': OFF });
     for (const name of ['a', 'b']) {
       mkdirSync(join(top, 'stacks', name));
@@ -99,15 +99,31 @@ describe('discovery', () => {
 describe('errors name the key, what was expected and what was found', () => {
   const cases: [string, string | object, string][] = [
     ['a severity', { rules: { 'mass-destroy': { severity: 'warning' } } }, 'rules.mass-destroy.severity: expected block, warn or off, got "warning"'],
-    ['a rule entry', { rules: { 'mass-destroy': 3 } }, `rules.mass-destroy: expected block, warn or off, or an object with "severity" and the rule's options, got 3`],
+    [
+      'a rule entry',
+      { rules: { 'mass-destroy': 3 } },
+      `rules.mass-destroy: expected block, warn or off, or an object with "severity" and the rule's options, got 3`,
+    ],
     ['an option', { rules: { 'mass-destroy': { max: '25' } } }, 'rules.mass-destroy.max: expected a number, got "25"'],
     ['an option name', { rules: { 'mass-destroy': { maxx: 25 } } }, 'rules.mass-destroy: unknown key "maxx" (did you mean "max"?)'],
     ['a rule id', { rules: { 'mass-destroi': 'warn' } }, 'rules: unknown rule "mass-destroi" (did you mean "mass-destroy"? tfguard rules lists them)'],
-    ['a waiver\'s rule', { waivers: [{ rule: 'blast-raduis', address: 'x', reason: 'r', expires: '2030-01-01' }] }, 'waivers[0].rule: unknown rule "blast-raduis" (did you mean "blast-radius"?'],
+    [
+      "a waiver's rule",
+      { waivers: [{ rule: 'blast-raduis', address: 'x', reason: 'r', expires: '2030-01-01' }] },
+      'waivers[0].rule: unknown rule "blast-raduis" (did you mean "blast-radius"?',
+    ],
     ['a rule id nothing is near', { rules: { zzz: 'off' } }, 'rules: unknown rule "zzz" (tfguard rules lists them)'],
     ['a top-level key', { protec: [] }, '(top level): unknown key "protec" (did you mean "protect"?)'],
-    ['a date', { waivers: [{ rule: 'blast-radius', address: 'x', reason: 'r', expires: '31.12.2030' }] }, 'waivers[0].expires: expected a date like 2026-12-31, got "31.12.2030"'],
-    ['a trailing comma', '{\n  "rules": {\n    "mass-destroy": "warn",\n  }\n}\n', 'is not valid JSON: line 4, column 3: Expected double-quoted property name (a trailing comma? JSON allows none)'],
+    [
+      'a date',
+      { waivers: [{ rule: 'blast-radius', address: 'x', reason: 'r', expires: '31.12.2030' }] },
+      'waivers[0].expires: expected a date like 2026-12-31, got "31.12.2030"',
+    ],
+    [
+      'a trailing comma',
+      '{\n  "rules": {\n    "mass-destroy": "warn",\n  }\n}\n',
+      'is not valid JSON: line 4, column 3: Expected double-quoted property name (a trailing comma? JSON allows none)',
+    ],
     ['a missing colon', '{\n  "protect" []\n}', 'is not valid JSON: line 2, column 13:'],
     ['a cut-off file', '{ "rules": ', 'is not valid JSON: line 1, column 12: the file ends too early'],
   ];

@@ -36,8 +36,16 @@ const EXPECTED: Record<string, { decision: Decision; rules: string[]; why: strin
     rules: ['stateful-destroy'],
     why: 'a create_before_destroy replacement of a Secrets Manager secret: the old secret and its versions, written outside the configuration, go',
   },
-  'checkov/plan-with-for-each-modules-tf1.9.json': { decision: 'pass', rules: [], why: 'creates 2 Route 53 zones and 3 security groups: creating a foundation destroys nothing' },
-  'checkov/runner-plan-55-resources-tf0.12.json': { decision: 'pass', rules: [], why: '55 creates (databases, buckets, VPCs, EKS) in an empty state: nothing exists, nothing is destroyed' },
+  'checkov/plan-with-for-each-modules-tf1.9.json': {
+    decision: 'pass',
+    rules: [],
+    why: 'creates 2 Route 53 zones and 3 security groups: creating a foundation destroys nothing',
+  },
+  'checkov/runner-plan-55-resources-tf0.12.json': {
+    decision: 'pass',
+    rules: [],
+    why: '55 creates (databases, buckets, VPCs, EKS) in an empty state: nothing exists, nothing is destroyed',
+  },
   'conftest/gke-show-tf0.12.0-beta2.json': { decision: 'pass', rules: [], why: 'creates a GKE cluster and its node pool' },
   'debian-terraform-json-0.5.0/basic.json': { decision: 'pass', rules: [], why: '7 null_resource creates; outputs unknown until apply (format 0.1)' },
   'debian-terraform-json-0.5.0/config-resource-depends-on.json': {
@@ -53,10 +61,26 @@ const EXPECTED: Record<string, { decision: Decision; rules: string[]; why: strin
   'debian-terraform-json-0.5.0/output-depends-on.json': { decision: 'pass', rules: [], why: '2 creates' },
   'debian-terraform-json-0.5.0/provider-version.json': { decision: 'pass', rules: [], why: 'one create' },
   'debian-terraform-json-0.5.0/registry-module.json': { decision: 'pass', rules: [], why: 'one create in a registry module' },
-  'infracost/instance-with-attachment-before-deploy.json': { decision: 'pass', rules: [], why: 'creates an instance and attaches an existing volume, which is left as it is' },
-  'infracost/terraform-v0.14-plan-26-resources.json': { decision: 'pass', rules: [], why: 'creates, and an in-place update of an aws_db_instance: an update keeps the data' },
-  'opentofu/show-json-identity-destroy.json': { decision: 'pass', rules: [], why: 'deletes one test_instance of a test provider: no data, no foundation, a group of one' },
-  'opentofu/show-json-plan-error.json': { decision: 'block', rules: ['plan-incomplete'], why: 'planning failed (errored: true): there is no whole plan to trust' },
+  'infracost/instance-with-attachment-before-deploy.json': {
+    decision: 'pass',
+    rules: [],
+    why: 'creates an instance and attaches an existing volume, which is left as it is',
+  },
+  'infracost/terraform-v0.14-plan-26-resources.json': {
+    decision: 'pass',
+    rules: [],
+    why: 'creates, and an in-place update of an aws_db_instance: an update keeps the data',
+  },
+  'opentofu/show-json-identity-destroy.json': {
+    decision: 'pass',
+    rules: [],
+    why: 'deletes one test_instance of a test provider: no data, no foundation, a group of one',
+  },
+  'opentofu/show-json-plan-error.json': {
+    decision: 'block',
+    rules: ['plan-incomplete'],
+    why: 'planning failed (errored: true): there is no whole plan to trust',
+  },
   'regula/issue355-cloudtrail-drift-tf1.1.json': { decision: 'pass', rules: [], why: 'no-ops only: drift is reported, nothing changes' },
   'regula/resource-view-06-modules-tf1.0.json': { decision: 'pass', rules: [], why: 'creates VPCs and security groups in modules' },
   'terraform-compliance/issue-249-modules-update.json': {
@@ -76,10 +100,18 @@ const EXPECTED: Record<string, { decision: Decision; rules: string[]; why: strin
     rules: ['action-invocation'],
     why: 'no resource changes, but applying runs a provider action (bufo_print, by request): what an action does is not in the plan, so a person looks',
   },
-  'terraform-json/action-reason-replace-because-tainted.json': { decision: 'pass', rules: [], why: 'one tainted null_resource replaced: no data, not a reset helper, a group of one' },
+  'terraform-json/action-reason-replace-because-tainted.json': {
+    decision: 'pass',
+    rules: [],
+    why: 'one tainted null_resource replaced: no data, not a reset helper, a group of one',
+  },
   'terraform-json/has-checks-for-each-module.json': { decision: 'pass', rules: [], why: 'creates 2 local_file (a check block reports)' },
   'terraform-json/identity-importing-update.json': { decision: 'pass', rules: [], why: 'an import with an in-place update' },
-  'terraform-json/moved-block-previous-address.json': { decision: 'pass', rules: [], why: 'a moved block: a no-op with a previous address is a rename, not a destroy' },
+  'terraform-json/moved-block-previous-address.json': {
+    decision: 'pass',
+    rules: [],
+    why: 'a moved block: a no-op with a previous address is a rename, not a destroy',
+  },
   'terraform-json/numerics-large-numbers.json': { decision: 'pass', rules: [], why: 'one create' },
   'terraform-json/sanitize-basic-sensitive-update.json': { decision: 'pass', rules: [], why: 'an in-place update of a null_resource' },
   'terraform-json/tf013-module-depends-on-data-read.json': { decision: 'pass', rules: [], why: 'creates, with a data source read at apply' },
@@ -89,7 +121,11 @@ const EXPECTED: Record<string, { decision: Decision; rules: string[]; why: strin
   'terraform/cloud-plan-import-config-gen.json': { decision: 'pass', rules: [], why: 'an import (no-op) with generated configuration' },
   'terraform/equivalence-data-read.json': { decision: 'pass', rules: [], why: 'creates a local_file, a random_integer and a mock resource' },
   'terraform/equivalence-drift-refresh-only.json': { decision: 'pass', rules: [], why: 'refresh-only: no resource changes' },
-  'terraform/equivalence-fully-populated-complex-destroy.json': { decision: 'pass', rules: [], why: 'deletes one tfcoremock resource: a mock, no data, a group of one' },
+  'terraform/equivalence-fully-populated-complex-destroy.json': {
+    decision: 'pass',
+    rules: [],
+    why: 'deletes one tfcoremock resource: a mock, no data, a group of one',
+  },
   'terraform/equivalence-moved-with-refresh-only.json': { decision: 'pass', rules: [], why: 'refresh-only: no resource changes' },
   'terraform/equivalence-replace-within-set.json': { decision: 'pass', rules: [], why: 'one mock resource replaced for a set element' },
   'terraform/show-json-basic-delete-no-resource-config.json': {
@@ -101,7 +137,11 @@ const EXPECTED: Record<string, { decision: Decision; rules: string[]; why: strin
   'terraform/show-json-modules.json': { decision: 'pass', rules: [], why: '4 creates in modules' },
   'terraform/show-json-moved-drift.json': { decision: 'pass', rules: [], why: 'in-place updates after a move' },
   'terraform/show-json-multi-resource-update.json': { decision: 'pass', rules: [], why: 'a create and a no-op' },
-  'terraform/show-json-requires-replace.json': { decision: 'pass', rules: [], why: 'one test_instance replaced: no node-like or data-holding type, a group of one' },
+  'terraform/show-json-requires-replace.json': {
+    decision: 'pass',
+    rules: [],
+    why: 'one test_instance replaced: no node-like or data-holding type, a group of one',
+  },
   'tf-plan-format/delete-create-null-resource.json': { decision: 'pass', rules: [], why: 'one null_resource replaced, not named like a reset helper' },
   'tf-plan-format/no-resources.json': { decision: 'pass', rules: [], why: 'no resources at all' },
   'tf-plan-format/sensitive-replace-random-bytes.json': {
@@ -109,7 +149,11 @@ const EXPECTED: Record<string, { decision: Decision; rules: string[]; why: strin
     rules: [],
     why: 'random_bytes replaced: a generated value Terraform passes on to what references it, not stored data',
   },
-  'tf-summarize/example-tfplan-drift-noop-with-delete-reason.json': { decision: 'pass', rules: [], why: 'creates GitHub repositories and branches that drift removed' },
+  'tf-summarize/example-tfplan-drift-noop-with-delete-reason.json': {
+    decision: 'pass',
+    rules: [],
+    why: 'creates GitHub repositories and branches that drift removed',
+  },
   'tfplan2md/azuredevops-mixed-actions.json': {
     decision: 'warn',
     rules: ['probable-rename'],
@@ -117,7 +161,11 @@ const EXPECTED: Record<string, { decision: Decision; rules: string[]; why: strin
       'a pipeline whose block was removed is deleted and one with the same values created under a new name (a rename: moved suggested); ' +
       'a variable group whose values all come from the configuration is replaced. 2 of 4 instances is no mass (mass-destroy blocked it before)',
   },
-  'tfplan2md/firewall-rules-drift-identity.json': { decision: 'pass', rules: [], why: 'an in-place update of a firewall rule collection and a role assignment created' },
+  'tfplan2md/firewall-rules-drift-identity.json': {
+    decision: 'pass',
+    rules: [],
+    why: 'an in-place update of a firewall rule collection and a role assignment created',
+  },
   'trivy/module-call-tf1.14.json': { decision: 'pass', rules: [], why: 'one bucket created in a module' },
 };
 
@@ -159,11 +207,7 @@ describe.skipIf(!hasCorpus)(hasCorpus ? 'corpus' : `corpus [skipped: ${NO_CORPUS
         expect(['block', 'warn']).toContain(f.severity);
         expect(f.message.length).toBeGreaterThan(0);
       }
-      const decision = report.findings.some((f) => f.severity === 'block')
-        ? 'block'
-        : report.findings.length > 0
-          ? 'warn'
-          : 'pass';
+      const decision = report.findings.some((f) => f.severity === 'block') ? 'block' : report.findings.length > 0 ? 'warn' : 'pass';
       expect(report.decision).toBe(decision);
 
       // The summary counts managed changes the way the raw action lists say.
@@ -220,7 +264,8 @@ describe.skipIf(!hasCorpus)(hasCorpus ? 'corpus' : `corpus [skipped: ${NO_CORPUS
       const parsed = planFromJson(name, readJson(name));
       const flat = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x instanceof Map || x instanceof Set ? [...x] : x)));
       expect(flat(plan)).toEqual(flat(parsed));
-      const report = (p: typeof plan) => buildReport({ source: name, plan: p, result: runRules({ plan: p, config: defaultConfig(RULES), rules: RULES, today: TODAY }) });
+      const report = (p: typeof plan) =>
+        buildReport({ source: name, plan: p, result: runRules({ plan: p, config: defaultConfig(RULES), rules: RULES, today: TODAY }) });
       expect(formatJson(report(plan))).toBe(formatJson(report(parsed)));
       expect(report(plan).decision).toBe(EXPECTED[name]!.decision);
     });

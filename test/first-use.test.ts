@@ -13,14 +13,18 @@ const tmp = mkdtempSync(join(tmpdir(), 'tfguard-first-use-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('tfguard check - on a terminal', () => {
-  it.skipIf(!hasScript)(`says it is reading a plan from standard input${hasScript ? '' : ` [skipped: ${NO_SCRIPT}]`}`, async () => {
-    const pty = ptyTfguard(['check', '-'], { cwd: tmp });
-    await pty.waitFor(/reading a plan from standard input/);
-    pty.type('\x04'); // end of input: an empty plan
-    const { code, output } = await pty.done;
-    expect(code, output).toBe(2);
-    expect(output).toContain('is empty');
-  }, 30_000);
+  it.skipIf(!hasScript)(
+    `says it is reading a plan from standard input${hasScript ? '' : ` [skipped: ${NO_SCRIPT}]`}`,
+    async () => {
+      const pty = ptyTfguard(['check', '-'], { cwd: tmp });
+      await pty.waitFor(/reading a plan from standard input/);
+      pty.type('\x04'); // end of input: an empty plan
+      const { code, output } = await pty.done;
+      expect(code, output).toBe(2);
+      expect(output).toContain('is empty');
+    },
+    30_000,
+  );
 
   it('piped, it says nothing but the report', () => {
     const run = tfguard(['check', '-'], { input: '' });

@@ -71,14 +71,30 @@ describe('a pathological protect glob', () => {
   });
 
   it('a glob past the limits is a config error naming where it is (exit 2)', () => {
-    expectOneLineError(tfguard(['check', plan, '--dir', src, '--config', withConfig({ protect: ['ok.*', '{a,b}'.repeat(9)] })]), 'protect[1]', 'more than 256 patterns');
+    expectOneLineError(
+      tfguard(['check', plan, '--dir', src, '--config', withConfig({ protect: ['ok.*', '{a,b}'.repeat(9)] })]),
+      'protect[1]',
+      'more than 256 patterns',
+    );
     const waiver = { rule: 'blast-radius', address: 'x'.repeat(1001), reason: 'r', expires: '2099-01-01' };
-    expectOneLineError(tfguard(['check', plan, '--dir', src, '--config', withConfig({ waivers: [waiver] })]), 'waivers[0].address', 'longer than 1000 characters');
+    expectOneLineError(
+      tfguard(['check', plan, '--dir', src, '--config', withConfig({ waivers: [waiver] })]),
+      'waivers[0].address',
+      'longer than 1000 characters',
+    );
     expectOneLineError(tfguard(['check', plan, '--dir', src, '--config', withConfig({ rules: { 'blast-radius': { nodes: ['{a,b}'.repeat(9)] } } })]), 'nodes');
   });
 
   it('apply refuses such a glob in --expect and --allow before anything runs', () => {
-    expectOneLineError(tfguard(['apply', '--expect', '{a,b}'.repeat(9), '--terraform-bin', join(tmp, 'none')], { cwd: tmp }), '--expect', 'more than 256 patterns');
-    expectOneLineError(tfguard(['apply', '--allow', `blast-radius=${'x'.repeat(1001)}`, '--reason', 'r', '--terraform-bin', join(tmp, 'none')], { cwd: tmp }), '--allow', 'longer than');
+    expectOneLineError(
+      tfguard(['apply', '--expect', '{a,b}'.repeat(9), '--terraform-bin', join(tmp, 'none')], { cwd: tmp }),
+      '--expect',
+      'more than 256 patterns',
+    );
+    expectOneLineError(
+      tfguard(['apply', '--allow', `blast-radius=${'x'.repeat(1001)}`, '--reason', 'r', '--terraform-bin', join(tmp, 'none')], { cwd: tmp }),
+      '--allow',
+      'longer than',
+    );
   });
 });

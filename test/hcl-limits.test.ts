@@ -82,7 +82,9 @@ describe('a parser that fails is one line and exit 2', () => {
 
   it('a Go runtime crash (fatal error on fd 2, then silence) rejects every pending parse with its first line', async () => {
     const parse = workerParser(
-      fakeParser(`require('fs').writeSync(2, 'runtime: out of memory: cannot allocate 4194304-byte block\\nfatal error: out of memory\\n\\ngoroutine 1 [running]:\\n'); return new Promise(() => {});`),
+      fakeParser(
+        `require('fs').writeSync(2, 'runtime: out of memory: cannot allocate 4194304-byte block\\nfatal error: out of memory\\n\\ngoroutine 1 [running]:\\n'); return new Promise(() => {});`,
+      ),
     );
     const both = await Promise.allSettled([parse('a.tf', 'x'), parse('b.tf', 'y')]);
     for (const r of both) {

@@ -107,11 +107,7 @@ describe('the incident', () => {
       expect(block!.line).toBe(lineOf(text, `resource "terraform_data" "${block!.name}"`));
       if (block!.name !== 'cp_reset_on_destroy') expect(block!.provisioners).toEqual([]);
     }
-    expect([...sources.blocks.keys()].sort()).toEqual([
-      'terraform_data.cp_reset_on_destroy',
-      'terraform_data.machine_config',
-      'terraform_data.worker',
-    ]);
+    expect([...sources.blocks.keys()].sort()).toEqual(['terraform_data.cp_reset_on_destroy', 'terraform_data.machine_config', 'terraform_data.worker']);
     expect(sources.removed).toEqual([]);
     expect(sources.missingModules).toEqual([]);
     expect(sources.modules).toEqual([{ module: '', dir: src('incident'), source: '' }]);
@@ -140,9 +136,7 @@ describe('module-per-node', () => {
       line: blockLine,
       hasForEach: false,
     });
-    expect(block!.provisioners).toMatchObject([
-      { type: 'local-exec', when: 'destroy', line: lineOf(text, 'provisioner "local-exec"', blockLine) },
-    ]);
+    expect(block!.provisioners).toMatchObject([{ type: 'local-exec', when: 'destroy', line: lineOf(text, 'provisioner "local-exec"', blockLine) }]);
     expect(blockFor(sources, 'module.node["fresh"].terraform_data.reset_on_destroy')).toBe(block);
     expect(sources.modules).toEqual([
       { module: '', dir: src('module-per-node'), source: '' },
@@ -189,9 +183,7 @@ describe('removed blocks', () => {
 
   it('reads lifecycle { destroy = false } as a forget', async () => {
     const sources = await loadSources(src('removed-forget'));
-    expect(sources.removed.map((r) => [r.groupAddress, r.destroy, r.provisioners.length])).toEqual([
-      ['terraform_data.cp_reset_on_destroy', false, 0],
-    ]);
+    expect(sources.removed.map((r) => [r.groupAddress, r.destroy, r.provisioners.length])).toEqual([['terraform_data.cp_reset_on_destroy', false, 0]]);
   });
 
   it('finds the removed block of a whole module, keys stripped, and prefers an exact one', async () => {
@@ -238,9 +230,7 @@ describe('removed blocks', () => {
       'app/main.tf': 'removed {\n  from = terraform_data.old\n}\n',
     });
     const sources = await loadSources(dir);
-    expect(sources.removed).toMatchObject([
-      { groupAddress: 'module.app.terraform_data.old', module: 'module.app', file: 'app/main.tf', line: 1 },
-    ]);
+    expect(sources.removed).toMatchObject([{ groupAddress: 'module.app.terraform_data.old', module: 'module.app', file: 'app/main.tf', line: 1 }]);
     expect(removedFor(sources, 'module.app.terraform_data.old["k"]')).toBe(sources.removed[0]);
   });
 });
@@ -400,8 +390,7 @@ module "gone" {
       }),
       '.terraform/modules/vpc/main.tf': 'resource "aws_vpc" "this" {}\n\nmodule "flow" {\n  source = "./modules/flow"\n}\n',
       '.terraform/modules/vpc/modules/flow/main.tf': '\n\nresource "aws_flow_log" "this" {\n  count = 1\n}\n',
-      '.terraform/modules/db/modules/pg/main.tf':
-        'resource "aws_db_instance" "this" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n',
+      '.terraform/modules/db/modules/pg/main.tf': 'resource "aws_db_instance" "this" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n',
     });
     const sources = await loadSources(dir);
     expect(blockFor(sources, 'module.vpc.aws_vpc.this')).toMatchObject({ file: '.terraform/modules/vpc/main.tf', line: 1 });

@@ -44,7 +44,9 @@ function configExamples(markdown: string): unknown[] {
         return undefined;
       }
     })
-    .filter((v): v is Record<string, unknown> => !!v && typeof v === 'object' && !('tool' in v) && ['rules', 'protect', 'waivers', 'audit'].some((k) => k in v));
+    .filter(
+      (v): v is Record<string, unknown> => !!v && typeof v === 'object' && !('tool' in v) && ['rules', 'protect', 'waivers', 'audit'].some((k) => k in v),
+    );
 }
 
 // --- tfguard init -----------------------------------------------------------------------------------------------
@@ -84,7 +86,9 @@ describe('tfguard init', () => {
   });
 
   it('changes no decision and no finding: every fixture checks the same with the starter config as without one', () => {
-    const names = readdirSync(FIXTURES_DIR).filter((n) => existsSync(join(FIXTURES_DIR, n, 'plan.json')) && existsSync(join(FIXTURES_DIR, n, 'src'))).sort();
+    const names = readdirSync(FIXTURES_DIR)
+      .filter((n) => existsSync(join(FIXTURES_DIR, n, 'plan.json')) && existsSync(join(FIXTURES_DIR, n, 'src')))
+      .sort();
     expect(names.length).toBeGreaterThan(10);
     const results: Record<string, unknown[]> = {};
     for (const variant of ['without', 'with']) {
@@ -161,7 +165,9 @@ describe('tfguard explain', () => {
     const options = rule.meta.options.parse({});
     expect(run.stdout).toContain(`Default options: ${Object.keys(options).length ? JSON.stringify(options) : 'none'}\n`);
     // The section as a reader sees it: from its heading to the next heading.
-    const section = `### ${README.split(/^#{2,3} /m).find((s) => s.startsWith(`\`${id}\``))!.trimEnd()}`;
+    const section = `### ${README.split(/^#{2,3} /m)
+      .find((s) => s.startsWith(`\`${id}\``))!
+      .trimEnd()}`;
     expect(run.stdout).toContain(`\n\n${section}\n`);
     expect(run.stdout.trimEnd().endsWith(section)).toBe(true);
   });

@@ -62,7 +62,11 @@ describe('check', () => {
     ['no reason', '# tfguard:allow destroy-provisioner expires=2099-01-01', 'give reason="..."'],
     ['a blank reason', '// tfguard:allow destroy-provisioner reason="  " expires=2099-01-01', 'say why the finding is waived'],
     ['a bad date', '# tfguard:allow destroy-provisioner reason="x" expires=2099-13-01', 'expires: expected a date like 2026-12-31, got "2099-13-01"'],
-    ['a mistyped rule', '# tfguard:allow destroy-provisoner reason="x" expires=2099-01-01', 'unknown rule "destroy-provisoner"'.replace('provisioner"', 'provisoner" (did you mean "destroy-provisioner"?')],
+    [
+      'a mistyped rule',
+      '# tfguard:allow destroy-provisoner reason="x" expires=2099-01-01',
+      'unknown rule "destroy-provisoner"'.replace('provisioner"', 'provisoner" (did you mean "destroy-provisioner"?'),
+    ],
     ['another word', '# tfguard:ignore destroy-provisioner', 'unknown tfguard comment "ignore"'],
     ['an unknown key', '# tfguard:allow destroy-provisioner reason="x" expire=2099-01-01', 'unknown key "expire" (did you mean "expires"?)'],
     ['an open quote', '# tfguard:allow destroy-provisioner reason="x expires=2099-01-01', 'cannot read'],
@@ -76,8 +80,14 @@ describe('check', () => {
     for (const above of [`${ALLOW}\n`, '']) {
       const dir = sources(above);
       if (above === '') writeFileSync(join(dir, 'main.tf'), INCIDENT_TF.replace('  provisioner "local-exec" {', `  ${ALLOW}\n  provisioner "local-exec" {`));
-      const line = readFileSync(join(dir, 'main.tf'), 'utf8').split('\n').findIndex((l) => l.includes('tfguard:allow')) + 1;
-      expectOneLineError(tfguard(['check', PLAN, '--dir', dir]), `tfguard: main.tf:${line}: a tfguard:allow comment must stand right above a resource or removed block`);
+      const line =
+        readFileSync(join(dir, 'main.tf'), 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes('tfguard:allow')) + 1;
+      expectOneLineError(
+        tfguard(['check', PLAN, '--dir', dir]),
+        `tfguard: main.tf:${line}: a tfguard:allow comment must stand right above a resource or removed block`,
+      );
       expectOneLineError(tfguard(['scan', dir]), `main.tf:${line}: a tfguard:allow comment must stand right above`);
     }
   });
@@ -154,20 +164,27 @@ resource "terraform_data" "cleanup" {
 }
 `;
 
-  it.skipIf(!hasTerraform)(needsTerraform('a real tfguard apply -auto-approve goes through with the comment, and is refused without it'), async () => {
-    for (const [above, allowed] of [[ALLOW.replace('decommission script', 'scratch cleanup'), true], ['', false]] as const) {
-      const dir = makeWorkspace('inline-apply', { 'main.tf': TF(above) });
-      mkdirSync(join(dir, 'scratch'));
-      const run = await tfguardAsync(['apply', '-auto-approve', '-var', 'v=2', '-no-color'], { cwd: dir, timeout: 90_000 });
-      if (allowed) {
-        expect(run.code, run.stdout + run.stderr).toBe(0);
-        expect(run.stdout).toContain('by tfguard:allow at main.tf:5: scratch cleanup, reviewed CHG-12 (until 2099-03-31)');
-        expect(existsSync(join(dir, 'scratch'))).toBe(false);
-      } else {
-        expect(run.code).toBe(1);
-        expect(run.stdout).toContain('BLOCK  destroy-provisioner');
-        expect(existsSync(join(dir, 'scratch'))).toBe(true);
+  it.skipIf(!hasTerraform)(
+    needsTerraform('a real tfguard apply -auto-approve goes through with the comment, and is refused without it'),
+    async () => {
+      for (const [above, allowed] of [
+        [ALLOW.replace('decommission script', 'scratch cleanup'), true],
+        ['', false],
+      ] as const) {
+        const dir = makeWorkspace('inline-apply', { 'main.tf': TF(above) });
+        mkdirSync(join(dir, 'scratch'));
+        const run = await tfguardAsync(['apply', '-auto-approve', '-var', 'v=2', '-no-color'], { cwd: dir, timeout: 90_000 });
+        if (allowed) {
+          expect(run.code, run.stdout + run.stderr).toBe(0);
+          expect(run.stdout).toContain('by tfguard:allow at main.tf:5: scratch cleanup, reviewed CHG-12 (until 2099-03-31)');
+          expect(existsSync(join(dir, 'scratch'))).toBe(false);
+        } else {
+          expect(run.code).toBe(1);
+          expect(run.stdout).toContain('BLOCK  destroy-provisioner');
+          expect(existsSync(join(dir, 'scratch'))).toBe(true);
+        }
       }
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });

@@ -92,54 +92,71 @@ beforeAll(() => {
 }, T);
 
 describe('installing tfguard', () => {
-  it('from the tarball npm pack makes, into a temp prefix: tfguard on PATH works', () => {
-    const prefix = join(tmp, 'prefix');
-    ok('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', tarball], tmp);
-    const bin = join(prefix, 'bin', 'tfguard');
-    expect(existsSync(bin)).toBe(true);
-    expectWorking(bin, join(prefix, 'lib', 'node_modules', 'tfguard'));
-    // The package holds what runs and what it reads, not the tests or fixtures.
-    const shipped = readdirSync(join(prefix, 'lib', 'node_modules', 'tfguard')).sort();
-    expect(shipped).toEqual(expect.arrayContaining(['README.md', 'bin', 'dist', 'package.json', 'schema']));
-    expect(shipped).not.toContain('test');
-    expect(shipped).not.toContain('fixtures');
-  }, T);
+  it(
+    'from the tarball npm pack makes, into a temp prefix: tfguard on PATH works',
+    () => {
+      const prefix = join(tmp, 'prefix');
+      ok('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', tarball], tmp);
+      const bin = join(prefix, 'bin', 'tfguard');
+      expect(existsSync(bin)).toBe(true);
+      expectWorking(bin, join(prefix, 'lib', 'node_modules', 'tfguard'));
+      // The package holds what runs and what it reads, not the tests or fixtures.
+      const shipped = readdirSync(join(prefix, 'lib', 'node_modules', 'tfguard')).sort();
+      expect(shipped).toEqual(expect.arrayContaining(['README.md', 'bin', 'dist', 'package.json', 'schema']));
+      expect(shipped).not.toContain('test');
+      expect(shipped).not.toContain('fixtures');
+    },
+    T,
+  );
 
-  it('from a git URL (a bare repository of this tree) into a project: npm builds it, npx --no-install runs it', () => {
-    const project = join(tmp, 'project');
-    mkdirSync(project);
-    ok('npm', ['init', '-y'], project);
-    ok('npm', ['install', '--save-dev', '--prefer-offline', `git+file://${bare}#v0.1.0`], project);
-    const bin = join(project, 'node_modules', '.bin', 'tfguard');
-    expectWorking(bin, join(project, 'node_modules', 'tfguard'));
-    expect(ok('npx', ['--no-install', 'tfguard', '--version'], project).trim()).toBe('0.1.0');
-    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).devDependencies.tfguard).toBe(`git+file://${bare}#v0.1.0`);
-  }, T);
+  it(
+    'from a git URL (a bare repository of this tree) into a project: npm builds it, npx --no-install runs it',
+    () => {
+      const project = join(tmp, 'project');
+      mkdirSync(project);
+      ok('npm', ['init', '-y'], project);
+      ok('npm', ['install', '--save-dev', '--prefer-offline', `git+file://${bare}#v0.1.0`], project);
+      const bin = join(project, 'node_modules', '.bin', 'tfguard');
+      expectWorking(bin, join(project, 'node_modules', 'tfguard'));
+      expect(ok('npx', ['--no-install', 'tfguard', '--version'], project).trim()).toBe('0.1.0');
+      expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).devDependencies.tfguard).toBe(`git+file://${bare}#v0.1.0`);
+    },
+    T,
+  );
 
-  it('the README\'s first command line works in a fresh clone: npm ci, then npx tfguard blocks the incident', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const block = /```sh\n([\s\S]*?)```/.exec(readme)![1]!.split('\n');
-    const first = block[0]!.replace(/\s+#.*$/, '');
-    expect(first).toMatch(/^npm ci && npx tfguard check /);
-    expect(block[1]!.replace(/\s+#.*$/, '')).toBe('npm test');
-    const clone = join(tmp, 'clone');
-    execFileSync('git', ['clone', '-q', bare, clone], { env: env() });
-    const r = run('bash', ['-c', first.replace('npm ci', 'npm ci --prefer-offline')], clone);
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toContain('BLOCKED: do not apply this plan.');
-    expect(JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')).scripts.test).toMatch(/^vitest run/);
-  }, T);
+  it(
+    "the README's first command line works in a fresh clone: npm ci, then npx tfguard blocks the incident",
+    () => {
+      const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+      const block = /```sh\n([\s\S]*?)```/.exec(readme)![1]!.split('\n');
+      const first = block[0]!.replace(/\s+#.*$/, '');
+      expect(first).toMatch(/^npm ci && npx tfguard check /);
+      expect(block[1]!.replace(/\s+#.*$/, '')).toBe('npm test');
+      const clone = join(tmp, 'clone');
+      execFileSync('git', ['clone', '-q', bare, clone], { env: env() });
+      const r = run('bash', ['-c', first.replace('npm ci', 'npm ci --prefer-offline')], clone);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toContain('BLOCKED: do not apply this plan.');
+      expect(JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')).scripts.test).toMatch(/^vitest run/);
+    },
+    T,
+  );
 
-  it('the GitLab template installs it from TFGUARD_PACKAGE (here the tarball), never from the registry by name', () => {
-    const template = parse(readFileSync(join(ROOT, 'examples', 'gitlab-ci.yml'), 'utf8'))['.tfguard'];
-    const lines: string[] = template.before_script.filter((l: string) => !/^apk /.test(l) && !/^cd /.test(l));
-    expect(lines.join('\n')).not.toMatch(/tfguard@/);
-    const script = (pkg: string) => run('bash', ['-euc', lines.join('\n') + '\ntfguard --version'], tmp, { TFGUARD_PACKAGE: pkg, TFGUARD_HOME: join(tmp, 'gitlab') });
-    const unset = script('');
-    expect(unset.code).not.toBe(0);
-    expect(unset.stderr).toContain('Set TFGUARD_PACKAGE');
-    const installed = script(tarball);
-    expect(installed.code, installed.stderr).toBe(0);
-    expect(installed.stdout.trim().split('\n').at(-1)).toBe('0.1.0');
-  }, T);
+  it(
+    'the GitLab template installs it from TFGUARD_PACKAGE (here the tarball), never from the registry by name',
+    () => {
+      const template = parse(readFileSync(join(ROOT, 'examples', 'gitlab-ci.yml'), 'utf8'))['.tfguard'];
+      const lines: string[] = template.before_script.filter((l: string) => !/^apk /.test(l) && !/^cd /.test(l));
+      expect(lines.join('\n')).not.toMatch(/tfguard@/);
+      const script = (pkg: string) =>
+        run('bash', ['-euc', lines.join('\n') + '\ntfguard --version'], tmp, { TFGUARD_PACKAGE: pkg, TFGUARD_HOME: join(tmp, 'gitlab') });
+      const unset = script('');
+      expect(unset.code).not.toBe(0);
+      expect(unset.stderr).toContain('Set TFGUARD_PACKAGE');
+      const installed = script(tarball);
+      expect(installed.code, installed.stderr).toBe(0);
+      expect(installed.stdout.trim().split('\n').at(-1)).toBe('0.1.0');
+    },
+    T,
+  );
 });

@@ -202,18 +202,31 @@ describe('loadPlan: states are refused', () => {
 
 describe('planFromJson: format_version', () => {
   it('refuses an unknown major version 2.0', () => {
-    const error = thrown(() => planFromJson('v2.json', incidentWith((p) => (p.format_version = '2.0'))));
+    const error = thrown(() =>
+      planFromJson(
+        'v2.json',
+        incidentWith((p) => (p.format_version = '2.0')),
+      ),
+    );
     expectOneLine(error, 'v2.json', 'format_version 2.0 is not supported');
   });
 
   it('accepts a newer minor version 1.9', () => {
-    const plan = planFromJson('v19.json', incidentWith((p) => (p.format_version = '1.9')));
+    const plan = planFromJson(
+      'v19.json',
+      incidentWith((p) => (p.format_version = '1.9')),
+    );
     expect(plan.formatVersion).toBe('1.9');
     expect(plan.changes).toHaveLength(9);
   });
 
   it('accepts 0.1 (Terraform 0.12)', () => {
-    expect(planFromJson('v01.json', incidentWith((p) => (p.format_version = '0.1'))).formatVersion).toBe('0.1');
+    expect(
+      planFromJson(
+        'v01.json',
+        incidentWith((p) => (p.format_version = '0.1')),
+      ).formatVersion,
+    ).toBe('0.1');
   });
 
   it.each([
@@ -221,17 +234,32 @@ describe('planFromJson: format_version', () => {
     ['null', null],
     ['an object', { major: 1 }],
   ])('refuses a format_version that is %s', (_what, version) => {
-    const error = thrown(() => planFromJson('fv.json', incidentWith((p) => (p.format_version = version))));
+    const error = thrown(() =>
+      planFromJson(
+        'fv.json',
+        incidentWith((p) => (p.format_version = version)),
+      ),
+    );
     expectOneLine(error, 'fv.json', 'format_version must be a string like "1.2"');
   });
 
   it('refuses a format_version that is not MAJOR.MINOR', () => {
-    const error = thrown(() => planFromJson('fv.json', incidentWith((p) => (p.format_version = 'one'))));
+    const error = thrown(() =>
+      planFromJson(
+        'fv.json',
+        incidentWith((p) => (p.format_version = 'one')),
+      ),
+    );
     expectOneLine(error, 'fv.json', /format_version: expected a version like "1\.2"/);
   });
 
   it('refuses a plan with no format_version', () => {
-    const error = thrown(() => planFromJson('nofv.json', incidentWith((p) => delete p.format_version)));
+    const error = thrown(() =>
+      planFromJson(
+        'nofv.json',
+        incidentWith((p) => delete p.format_version),
+      ),
+    );
     expectOneLine(error, 'nofv.json', 'has no format_version');
   });
 });
@@ -245,14 +273,11 @@ describe('planFromJson: resource changes', () => {
     expect(error.message).toContain('["delete","explode"]');
   });
 
-  it.each([[['create', 'create']], [['delete', 'create', 'delete']], [[]], [['replace']]])(
-    'refuses the action list %j',
-    (actions) => {
-      const json = incidentWith((p) => (p.resource_changes[2].change.actions = actions));
-      const error = thrown(() => planFromJson('act.json', json));
-      expectOneLine(error, 'act.json', 'resource_changes[2].change.actions: unknown action');
-    },
-  );
+  it.each([[['create', 'create']], [['delete', 'create', 'delete']], [[]], [['replace']]])('refuses the action list %j', (actions) => {
+    const json = incidentWith((p) => (p.resource_changes[2].change.actions = actions));
+    const error = thrown(() => planFromJson('act.json', json));
+    expectOneLine(error, 'act.json', 'resource_changes[2].change.actions: unknown action');
+  });
 
   it('a bad mode names the path', () => {
     const json = incidentWith((p) => (p.resource_changes[1].mode = 'weird'));
@@ -268,7 +293,11 @@ describe('planFromJson: resource changes', () => {
 
   it('resource_changes that is not a list', () => {
     const json = incidentWith((p) => (p.resource_changes = { a: 1 }));
-    expectOneLine(thrown(() => planFromJson('rc.json', json)), 'rc.json', 'resource_changes');
+    expectOneLine(
+      thrown(() => planFromJson('rc.json', json)),
+      'rc.json',
+      'resource_changes',
+    );
   });
 
   it('many problems are summarized on one line', () => {
@@ -320,14 +349,30 @@ describe('planFromJson: plans trimmed with jq', () => {
 
   it('no planned_values and resource_changes empty, null or not a list: not a plan', () => {
     const base = { format_version: '1.2', terraform_version: '1.11.4' };
-    expectOneLine(thrown(() => planFromJson('e.json', { ...base, resource_changes: [] })), 'e.json', 'has no planned_values and resource_changes is empty: not a plan');
-    expectOneLine(thrown(() => planFromJson('n.json', { ...base, resource_changes: null })), 'n.json', 'resource_changes is null');
-    expectOneLine(thrown(() => planFromJson('o.json', { ...base, resource_changes: { a: 1 } })), 'o.json', 'resource_changes is an object');
+    expectOneLine(
+      thrown(() => planFromJson('e.json', { ...base, resource_changes: [] })),
+      'e.json',
+      'has no planned_values and resource_changes is empty: not a plan',
+    );
+    expectOneLine(
+      thrown(() => planFromJson('n.json', { ...base, resource_changes: null })),
+      'n.json',
+      'resource_changes is null',
+    );
+    expectOneLine(
+      thrown(() => planFromJson('o.json', { ...base, resource_changes: { a: 1 } })),
+      'o.json',
+      'resource_changes is an object',
+    );
   });
 
   it('a state with resource_changes trimmed in is still refused by its state markers', () => {
     const state = { version: 4, serial: 3, lineage: 'x', format_version: '1.0', resource_changes: incident.resource_changes };
-    expectOneLine(thrown(() => planFromJson('s.json', state)), 's.json', STATE_MESSAGE);
+    expectOneLine(
+      thrown(() => planFromJson('s.json', state)),
+      's.json',
+      STATE_MESSAGE,
+    );
   });
 
   it.skipIf(!hasCorpus)(hasCorpus ? 'every corpus plan with resource_changes, trimmed, loads with the same changes' : NO_CORPUS, () => {
@@ -336,7 +381,10 @@ describe('planFromJson: plans trimmed with jq', () => {
       const json = JSON.parse(readFileSync(join(CORPUS, name), 'utf8'));
       if (!Array.isArray(json.resource_changes) || json.resource_changes.length === 0) continue;
       const plan = planFromJson(name, changesOnly(json));
-      expect(plan.changes.map((c) => [c.address, c.action]), name).toEqual(planFromJson(name, json).changes.map((c) => [c.address, c.action]));
+      expect(
+        plan.changes.map((c) => [c.address, c.action]),
+        name,
+      ).toEqual(planFromJson(name, json).changes.map((c) => [c.address, c.action]));
       trimmed++;
     }
     expect(trimmed).toBeGreaterThan(40);
@@ -346,7 +394,11 @@ describe('planFromJson: plans trimmed with jq', () => {
 describe('the UI event stream of terraform plan -json', () => {
   it('one event, which is valid JSON on its own, is named for what it is', () => {
     const event = { '@level': 'info', '@message': 'Terraform 1.11.4', '@module': 'terraform.ui', terraform: '1.11.4', type: 'version', ui: '1.2' };
-    expectOneLine(thrown(() => planFromJson('ev.json', event)), 'ev.json', 'is the UI event stream of `terraform plan -json`');
+    expectOneLine(
+      thrown(() => planFromJson('ev.json', event)),
+      'ev.json',
+      'is the UI event stream of `terraform plan -json`',
+    );
   });
 });
 
@@ -492,25 +544,33 @@ describe('loadPlan: good inputs', () => {
 });
 
 describe('loadPlan: saved binary plans', () => {
-  it.skipIf(!hasTerraform)(needsTerraform('fixtures/incident/plan.tfplan gives the same changes as plan.json'), async () => {
-    const cwd = await mkdtemp(join(tmpdir(), 'tfguard-show-'));
-    try {
-      const binary = await loadPlan(INCIDENT_TFPLAN, { cwd });
-      const json = await loadPlan(INCIDENT_JSON);
-      expect(binary.source).toBe(INCIDENT_TFPLAN);
-      expect(binary.plan.changes.map((c) => c.address)).toEqual(json.plan.changes.map((c) => c.address));
-      expect(binary.plan.changes.map((c) => c.action)).toEqual(json.plan.changes.map((c) => c.action));
-    } finally {
-      await rm(cwd, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform('fixtures/incident/plan.tfplan gives the same changes as plan.json'),
+    async () => {
+      const cwd = await mkdtemp(join(tmpdir(), 'tfguard-show-'));
+      try {
+        const binary = await loadPlan(INCIDENT_TFPLAN, { cwd });
+        const json = await loadPlan(INCIDENT_JSON);
+        expect(binary.source).toBe(INCIDENT_TFPLAN);
+        expect(binary.plan.changes.map((c) => c.address)).toEqual(json.plan.changes.map((c) => c.address));
+        expect(binary.plan.changes.map((c) => c.action)).toEqual(json.plan.changes.map((c) => c.action));
+      } finally {
+        await rm(cwd, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
-  it.skipIf(!hasTerraform)(needsTerraform('a saved binary plan on stdin'), async () => {
-    const bytes = await readFile(INCIDENT_TFPLAN);
-    const { source, plan } = await loadPlan('-', { stdin: Readable.from([bytes]), cwd: dir });
-    expect(source).toBe('(stdin)');
-    expect(plan.changes.filter((c) => c.action === 'replace')).toHaveLength(3);
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform('a saved binary plan on stdin'),
+    async () => {
+      const bytes = await readFile(INCIDENT_TFPLAN);
+      const { source, plan } = await loadPlan('-', { stdin: Readable.from([bytes]), cwd: dir });
+      expect(source).toBe('(stdin)');
+      expect(plan.changes.filter((c) => c.action === 'replace')).toHaveLength(3);
+    },
+    60_000,
+  );
 
   it('a missing terraform binary is an InputError that names the binary', async () => {
     const error = await rejection(loadPlan(INCIDENT_TFPLAN, { terraformBin: '/nonexistent/terraform' }));
@@ -518,45 +578,59 @@ describe('loadPlan: saved binary plans', () => {
     expect(error.message).toContain('/nonexistent/terraform');
   });
 
-  it.skipIf(!hasTerraform)(needsTerraform('a zip that is not a plan is an InputError'), async () => {
-    // A zip file's local header magic followed by junk: terraform show refuses it.
-    const path = await file('junk.tfplan', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 1)]));
-    const error = await rejection(loadPlan(path, { cwd: dir }));
-    expectOneLine(error, path, 'is a saved binary plan and could not be read');
-    // Terraform's own error line, without its colored box drawing, with its reason.
-    expect(error.message).toMatch(/failed: Error: Failed to read the given file as a state or plan file: Plan read error: .*zip: not a valid zip file/);
-    expect(error.message).not.toMatch(/[\u001b╷│╵]/);
-    expect(error.message).not.toContain('State read error');
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform('a zip that is not a plan is an InputError'),
+    async () => {
+      // A zip file's local header magic followed by junk: terraform show refuses it.
+      const path = await file('junk.tfplan', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 1)]));
+      const error = await rejection(loadPlan(path, { cwd: dir }));
+      expectOneLine(error, path, 'is a saved binary plan and could not be read');
+      // Terraform's own error line, without its colored box drawing, with its reason.
+      expect(error.message).toMatch(/failed: Error: Failed to read the given file as a state or plan file: Plan read error: .*zip: not a valid zip file/);
+      expect(error.message).not.toMatch(/[\u001b╷│╵]/);
+      expect(error.message).not.toContain('State read error');
+    },
+    60_000,
+  );
 
-  it.skipIf(!hasTerraform)(needsTerraform('parseDiagnostics reads real terraform stderr: a warning box, then the error with its detail'), async () => {
-    const path = await file('junk2.tfplan', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 1)]));
-    // A CLI configuration file that does not exist makes terraform print a warning box first.
-    const result = spawnSync('terraform', ['show', '-json', path], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'missing.tfrc'), FORCE_COLOR: '1' },
-    });
-    expect(result.status).toBe(1);
-    const diagnostics = parseDiagnostics(result.stderr);
-    expect(diagnostics.map((d) => d.severity)).toEqual(['Warning', 'Error']);
-    const error = diagnostics[1]!;
-    expect(error.summary).toBe('Failed to read the given file as a state or plan file');
-    // Wrapped lines are joined: each paragraph is one line.
-    expect(error.paragraphs.at(-1)).toMatch(/^Plan read error: couldn't load the provided path as either a local plan file \(zip: not a valid zip file\) or a saved cloud plan/);
-    expect(errorLine(diagnostics)).toMatch(/^Error: Failed to read the given file as a state or plan file: State read error: /);
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform('parseDiagnostics reads real terraform stderr: a warning box, then the error with its detail'),
+    async () => {
+      const path = await file('junk2.tfplan', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 1)]));
+      // A CLI configuration file that does not exist makes terraform print a warning box first.
+      const result = spawnSync('terraform', ['show', '-json', path], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'missing.tfrc'), FORCE_COLOR: '1' },
+      });
+      expect(result.status).toBe(1);
+      const diagnostics = parseDiagnostics(result.stderr);
+      expect(diagnostics.map((d) => d.severity)).toEqual(['Warning', 'Error']);
+      const error = diagnostics[1]!;
+      expect(error.summary).toBe('Failed to read the given file as a state or plan file');
+      // Wrapped lines are joined: each paragraph is one line.
+      expect(error.paragraphs.at(-1)).toMatch(
+        /^Plan read error: couldn't load the provided path as either a local plan file \(zip: not a valid zip file\) or a saved cloud plan/,
+      );
+      expect(errorLine(diagnostics)).toMatch(/^Error: Failed to read the given file as a state or plan file: State read error: /);
+    },
+    60_000,
+  );
 
-  it.skipIf(!hasTerraform)(needsTerraform('a relative plan path is read from the current folder, not from cwd'), async () => {
-    const cwd = await mkdtemp(join(tmpdir(), 'tfguard-root-module-'));
-    try {
-      const relativePath = relative(process.cwd(), INCIDENT_TFPLAN);
-      expect(relativePath.startsWith('/')).toBe(false);
-      const { source, plan } = await loadPlan(relativePath, { cwd });
-      expect(source).toBe(relativePath);
-      expect(plan.changes).toHaveLength(9);
-    } finally {
-      await rm(cwd, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform('a relative plan path is read from the current folder, not from cwd'),
+    async () => {
+      const cwd = await mkdtemp(join(tmpdir(), 'tfguard-root-module-'));
+      try {
+        const relativePath = relative(process.cwd(), INCIDENT_TFPLAN);
+        expect(relativePath.startsWith('/')).toBe(false);
+        const { source, plan } = await loadPlan(relativePath, { cwd });
+        expect(source).toBe(relativePath);
+        expect(plan.changes).toHaveLength(9);
+      } finally {
+        await rm(cwd, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

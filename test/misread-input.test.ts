@@ -179,20 +179,24 @@ function terraform(args: string[], cwd: string): string {
 }
 
 describe('the UI event stream of `terraform plan -json` is named, with how to get a plan', () => {
-  it.skipIf(!hasTerraform)(needsTerraform('a real stream, as a file and on stdin'), () => {
-    const ws = workspace('resource "terraform_data" "node" {\n  for_each = toset(["a", "b"])\n  input = each.key\n}\n');
-    const stream = terraform(['plan', '-json', '-input=false'], ws);
-    expect(stream.split('\n')[0]).toMatch(/^\{"@level":"info","@message":"Terraform \d/);
-    const path = write('stream.json', stream);
-    const fix = 'terraform plan -out=tfplan && terraform show -json tfplan';
-    expectOneLineError(check([path]), `${path}: is the UI event stream of \`terraform plan -json\``, fix);
-    expectOneLineError(check(['-'], Buffer.from(stream)), '(stdin): is the UI event stream', fix);
-    // Its first line alone is valid JSON: still named for what it is.
-    expectOneLineError(check([write('one-event.json', stream.split('\n')[0]!)]), 'is the UI event stream', fix);
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform('a real stream, as a file and on stdin'),
+    () => {
+      const ws = workspace('resource "terraform_data" "node" {\n  for_each = toset(["a", "b"])\n  input = each.key\n}\n');
+      const stream = terraform(['plan', '-json', '-input=false'], ws);
+      expect(stream.split('\n')[0]).toMatch(/^\{"@level":"info","@message":"Terraform \d/);
+      const path = write('stream.json', stream);
+      const fix = 'terraform plan -out=tfplan && terraform show -json tfplan';
+      expectOneLineError(check([path]), `${path}: is the UI event stream of \`terraform plan -json\``, fix);
+      expectOneLineError(check(['-'], Buffer.from(stream)), '(stdin): is the UI event stream', fix);
+      // Its first line alone is valid JSON: still named for what it is.
+      expectOneLineError(check([write('one-event.json', stream.split('\n')[0]!)]), 'is the UI event stream', fix);
+    },
+    60_000,
+  );
 });
 
-describe('a saved plan terraform show cannot read keeps Terraform\'s reason', () => {
+describe("a saved plan terraform show cannot read keeps Terraform's reason", () => {
   const tfplan = readFileSync(join(INCIDENT, 'plan.tfplan'));
   const version = PLAN.terraform_version as string;
 
@@ -206,24 +210,37 @@ describe('a saved plan terraform show cannot read keeps Terraform\'s reason', ()
     return writeZip(entries);
   }
 
-  it.skipIf(!hasTerraform)(needsTerraform('the rezipped plan, unchanged, still loads (the edit is the only difference)'), () => {
-    const run = check([write('same.tfplan', withVersion(version))]);
-    expect(run.code, run.stderr).toBe(1);
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform('the rezipped plan, unchanged, still loads (the edit is the only difference)'),
+    () => {
+      const run = check([write('same.tfplan', withVersion(version))]);
+      expect(run.code, run.stderr).toBe(1);
+    },
+    60_000,
+  );
 
-  it.skipIf(!hasTerraform)(needsTerraform('a plan made by another Terraform version: its version and ours, as a file and on stdin'), () => {
-    const bytes = withVersion('1.10.9');
-    const path = write('old.tfplan', bytes);
-    const reason = /Plan read error: plan file was created by Terraform 1\.10\.9, but this is \d+\.\d+\.\d+; plan files cannot be transferred between different Terraform versions/;
-    expectOneLineError(check([path]), `${path}: is a saved binary plan and could not be read`, reason, '--terraform-bin');
-    expectOneLineError(check(['-'], bytes), '(stdin): is a saved binary plan', reason);
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform('a plan made by another Terraform version: its version and ours, as a file and on stdin'),
+    () => {
+      const bytes = withVersion('1.10.9');
+      const path = write('old.tfplan', bytes);
+      const reason =
+        /Plan read error: plan file was created by Terraform 1\.10\.9, but this is \d+\.\d+\.\d+; plan files cannot be transferred between different Terraform versions/;
+      expectOneLineError(check([path]), `${path}: is a saved binary plan and could not be read`, reason, '--terraform-bin');
+      expectOneLineError(check(['-'], bytes), '(stdin): is a saved binary plan', reason);
+    },
+    60_000,
+  );
 
-  it.skipIf(!hasTerraform)(needsTerraform('a corrupt zip (a real plan cut short): Terraform\'s summary and its plan read error'), () => {
-    const path = write('cut.tfplan', tfplan.subarray(0, 200));
-    const run = check([path]);
-    expectOneLineError(run, 'Error: Failed to read the given file as a state or plan file', 'zip: not a valid zip file');
-    // Terraform also tried it as a state: that half is noise for a zip.
-    expect(run.stderr).not.toContain('State read error');
-  }, 60_000);
+  it.skipIf(!hasTerraform)(
+    needsTerraform("a corrupt zip (a real plan cut short): Terraform's summary and its plan read error"),
+    () => {
+      const path = write('cut.tfplan', tfplan.subarray(0, 200));
+      const run = check([path]);
+      expectOneLineError(run, 'Error: Failed to read the given file as a state or plan file', 'zip: not a valid zip file');
+      // Terraform also tried it as a state: that half is noise for a zip.
+      expect(run.stderr).not.toContain('State read error');
+    },
+    60_000,
+  );
 });

@@ -5,30 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  formatAddress,
-  formatKey,
-  groupAddress,
-  moduleAddress,
-  parseAddress,
-  resourceAddress,
-} from '../src/plan/address.js';
+import { formatAddress, formatKey, groupAddress, moduleAddress, parseAddress, resourceAddress } from '../src/plan/address.js';
 import { addressMatcher } from '../src/engine/glob.js';
 import { planFromJson } from '../src/plan/load.js';
 import { blockRemoved, isDestructive, mayHaveProvisioners, type Plan, type ResourceChange } from '../src/plan/model.js';
-import {
-  collectSecrets,
-  display,
-  displayAt,
-  formatPath,
-  masked,
-  maskedAt,
-  maskedWithin,
-  redactText,
-  SENSITIVE,
-  UNKNOWN,
-  valueAt,
-} from '../src/plan/values.js';
+import { collectSecrets, display, displayAt, formatPath, masked, maskedAt, maskedWithin, redactText, SENSITIVE, UNKNOWN, valueAt } from '../src/plan/values.js';
 import { CORPUS, FIXTURES_DIR, hasCorpus, NO_CORPUS } from './helpers/env.js';
 import { CHANGES_ONLY, jqDel, jqPick, trimmedFixture } from './helpers/trim.js';
 
@@ -176,16 +157,12 @@ describe('normalizePlan on real plans', () => {
     const plan = fixture('targeted');
     expect(plan.priorKnown).toBe(true);
     expect(plan.complete).toBe(false);
-    expect(plan.changes.map((c) => c.address)).toEqual([
-      'terraform_data.control_plane["fresh"]',
-      'terraform_data.control_plane["powder"]',
-    ]);
-    const cp = plan.prior.filter((p) => p.groupAddress === 'terraform_data.control_plane').map((p) => p.address).sort();
-    expect(cp).toEqual([
-      'terraform_data.control_plane["fresh"]',
-      'terraform_data.control_plane["powder"]',
-      'terraform_data.control_plane["storm"]',
-    ]);
+    expect(plan.changes.map((c) => c.address)).toEqual(['terraform_data.control_plane["fresh"]', 'terraform_data.control_plane["powder"]']);
+    const cp = plan.prior
+      .filter((p) => p.groupAddress === 'terraform_data.control_plane')
+      .map((p) => p.address)
+      .sort();
+    expect(cp).toEqual(['terraform_data.control_plane["fresh"]', 'terraform_data.control_plane["powder"]', 'terraform_data.control_plane["storm"]']);
     const storm = plan.prior.find((p) => p.address === 'terraform_data.control_plane["storm"]')!;
     expect(storm.type).toBe('terraform_data');
     expect(storm.name).toBe('control_plane');
@@ -285,7 +262,16 @@ describe('address.ts', () => {
     ['data.aws_ami.ubuntu', { modules: [], mode: 'data', type: 'aws_ami', name: 'ubuntu' }],
     [
       'module.a["x.y"].module.b[0].data.aws_ami.u[3]',
-      { modules: [{ name: 'a', key: 'x.y' }, { name: 'b', key: 0 }], mode: 'data', type: 'aws_ami', name: 'u', key: 3 },
+      {
+        modules: [
+          { name: 'a', key: 'x.y' },
+          { name: 'b', key: 0 },
+        ],
+        mode: 'data',
+        type: 'aws_ami',
+        name: 'u',
+        key: 3,
+      },
     ],
     [
       'module.vpc.module.subnets.aws_subnet.this["10.0.1.0/24"]',

@@ -28,7 +28,13 @@ beforeAll(() => {
 }, 120_000);
 
 function run(bin: string, args: string[], env: Record<string, string | undefined> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, env: cliEnv({ XDG_CACHE_HOME: cache, ...env }), encoding: 'utf8', input: '', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: ROOT,
+    env: cliEnv({ XDG_CACHE_HOME: cache, ...env }),
+    encoding: 'utf8',
+    input: '',
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const bundled = (args: string[], env?: Record<string, string | undefined>) => run(join(pkg, 'bin', 'tfguard.js'), args, env);

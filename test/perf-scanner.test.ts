@@ -87,7 +87,11 @@ describe('the scanner reads the same at any chunking, fast path or not', () => {
       const b = bytesOf.charCodeAt(Math.floor(next() * bytesOf.length));
       const edit = next();
       const bytes =
-        edit < 0.34 ? Buffer.concat([base.subarray(0, at), base.subarray(at + 1)]) : edit < 0.67 ? Buffer.concat([base.subarray(0, at), Buffer.from([b]), base.subarray(at)]) : Buffer.from(base).fill(b, at, at + 1);
+        edit < 0.34
+          ? Buffer.concat([base.subarray(0, at), base.subarray(at + 1)])
+          : edit < 0.67
+            ? Buffer.concat([base.subarray(0, at), Buffer.from([b]), base.subarray(at)])
+            : Buffer.from(base).fill(b, at, at + 1);
       const whole = read(bytes, [bytes.length]);
       for (const sizes of [[1], [3], [1 + Math.floor(next() * 40)]]) {
         const got = read(bytes, sizes);

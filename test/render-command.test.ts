@@ -24,7 +24,9 @@ describe('renderCommand', () => {
   });
 
   it('fills each.key, count.index and path.module from the instance', () => {
-    expect(renderCommand('${each.key}/${path.module}', { self, selfSensitive: {}, key: 'powder', pathModule: 'modules/node' }).text).toBe('powder/modules/node');
+    expect(renderCommand('${each.key}/${path.module}', { self, selfSensitive: {}, key: 'powder', pathModule: 'modules/node' }).text).toBe(
+      'powder/modules/node',
+    );
     expect(renderCommand('node-${count.index}', { self, selfSensitive: {}, key: 2 }).text).toBe('node-2');
   });
 
@@ -35,7 +37,9 @@ describe('renderCommand', () => {
   });
 
   it('keeps escaped $${ and directives, strips ~ strip markers', () => {
-    expect(renderCommand('echo $${HOME} %{ if true }x%{ endif } ${~ self.id ~}', { self, selfSensitive: {} }).text).toBe('echo ${HOME} %{ if true }x%{ endif } abc');
+    expect(renderCommand('echo $${HOME} %{ if true }x%{ endif } ${~ self.id ~}', { self, selfSensitive: {} }).text).toBe(
+      'echo ${HOME} %{ if true }x%{ endif } abc',
+    );
   });
 
   it('handles nested braces and an unterminated interpolation', () => {

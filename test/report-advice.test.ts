@@ -27,7 +27,12 @@ async function incident(allow: string[] = []) {
   const plan = fixturePlan('incident');
   const sources = await loadSources(join(FIXTURES, 'incident', 'src'));
   const reviewed = runRules({ plan, config: defaultConfig(RULES), rules: RULES, today: '2026-11-21', sources: { status: 'loaded', sources } });
-  const { result, overridden } = applyOverrides(reviewed, allow.map((rule) => ({ rule })), 'CHG-7 rebuild', IDS);
+  const { result, overridden } = applyOverrides(
+    reviewed,
+    allow.map((rule) => ({ rule })),
+    'CHG-7 rebuild',
+    IDS,
+  );
   return buildReport({ source: 'plan.json', plan, result, ...(allow.length > 0 ? { overridden } : {}) });
 }
 
@@ -45,7 +50,9 @@ describe('advice in the reports', () => {
     expect(out).not.toContain('one at a time:');
     const blocks = codeTexts(md.render(out)).filter((c) => c.includes('ignore_changes'));
     expect(blocks).toHaveLength(2);
-    expect(blocks[0]).toMatch(/^# Staging does not help: [^\n]*\n# Keep them from being replaced: [^\n]*\nlifecycle \{\n {2}ignore_changes = \[triggers_replace\]\n\}\n/);
+    expect(blocks[0]).toMatch(
+      /^# Staging does not help: [^\n]*\n# Keep them from being replaced: [^\n]*\nlifecycle \{\n {2}ignore_changes = \[triggers_replace\]\n\}\n/,
+    );
     expect(out).toContain('```hcl\n# Staging does not help');
     expect(out.match(/^Instead: as above\.$/gm)).toHaveLength(2);
   });
@@ -61,7 +68,11 @@ describe('--allow overrides in the report', () => {
     expect(text).toContain('Overridden for this run (5): these still happen if you confirm.');
     expect(text).toContain('OVERRIDDEN  blast-radius on 3 address(es) by --allow blast-radius: CHG-7 rebuild');
     const blast = text.slice(text.indexOf('OVERRIDDEN  blast-radius'), text.indexOf('OVERRIDDEN  destroy-provisioner'));
-    for (const [key, ip] of [['fresh', '192'], ['powder', '191'], ['storm', '193']]) {
+    for (const [key, ip] of [
+      ['fresh', '192'],
+      ['powder', '191'],
+      ['storm', '193'],
+    ]) {
       expect(blast).toContain(`    - terraform_data.cp_reset_on_destroy["${key}"]`);
       expect(blast).toContain(
         `    runs at destroy time (local-exec, main.tf:49): talosctl reset --nodes 192.168.111.${ip} --graceful=false --reboot — DESTRUCTIVE (talosctl reset, reboot/shutdown)`,
@@ -71,12 +82,14 @@ describe('--allow overrides in the report', () => {
 
   it('one rule overridden, the rest still blocking: the block verdict counts the override too', async () => {
     const text = formatText(await incident(['blast-radius']));
-    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^BLOCKED: do not apply this plan\. 4 blocking findings\. .* 1 overridden finding \(above\): a person must confirm\.$/);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(
+      /^BLOCKED: do not apply this plan\. 4 blocking findings\. .* 1 overridden finding \(above\): a person must confirm\.$/,
+    );
     // The commands come from the destroy-provisioner findings, which still block.
     expect(text).toContain('    runs at destroy time (local-exec, main.tf:49): talosctl reset --nodes 192.168.111.191');
   });
 
-  it('markdown lists the overridden finding\'s addresses and commands', async () => {
+  it("markdown lists the overridden finding's addresses and commands", async () => {
     const out = formatMarkdownSet(reportSet([await incident(INCIDENT_RULES)]));
     const section = out.slice(out.indexOf('**Overridden for this run** (5)'));
     expect(section).toContain('`terraform_data.cp_reset_on_destroy["storm"]`');

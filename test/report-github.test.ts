@@ -36,16 +36,19 @@ const unescapeProperty = (s: string) => unescapeData(s.replace(/%3A/g, ':').repl
 /** Parses stdout as the runner does: one command per line, `::name k=v,k=v::message`. */
 function commands(stdout: string): Command[] {
   expect(stdout.endsWith('\n')).toBe(true);
-  return stdout.slice(0, -1).split('\n').map((line) => {
-    const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
-    if (!m) throw new Error(`not a workflow command: ${line}`);
-    const props: Record<string, string> = {};
-    for (const kv of (m[2] ?? '').split(',').filter(Boolean)) {
-      const eq = kv.indexOf('=');
-      props[kv.slice(0, eq)] = unescapeProperty(kv.slice(eq + 1));
-    }
-    return { name: m[1]!, props, message: unescapeData(m[3]!) };
-  });
+  return stdout
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => {
+      const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
+      if (!m) throw new Error(`not a workflow command: ${line}`);
+      const props: Record<string, string> = {};
+      for (const kv of (m[2] ?? '').split(',').filter(Boolean)) {
+        const eq = kv.indexOf('=');
+        props[kv.slice(0, eq)] = unescapeProperty(kv.slice(eq + 1));
+      }
+      return { name: m[1]!, props, message: unescapeData(m[3]!) };
+    });
 }
 
 let tmp: string;
@@ -197,8 +200,14 @@ describe('github with other plans', { timeout: CLI_TIMEOUT }, () => {
     expect(reports.map((r) => r.plan.source)).toEqual(plans);
     for (const r of reports) {
       const mine = findings.filter((c) => c.message.startsWith(`${r.plan.source}: `));
-      expect(mine.map((c) => c.props.title), r.plan.source).toEqual(r.findings.map((f) => `tfguard ${f.rule}`));
-      expect(mine.map((c) => c.message.split('\n')[0]), r.plan.source).toEqual(r.findings.map((f) => `${r.plan.source}: ${f.message}`));
+      expect(
+        mine.map((c) => c.props.title),
+        r.plan.source,
+      ).toEqual(r.findings.map((f) => `tfguard ${f.rule}`));
+      expect(
+        mine.map((c) => c.message.split('\n')[0]),
+        r.plan.source,
+      ).toEqual(r.findings.map((f) => `${r.plan.source}: ${f.message}`));
     }
     expect(findings.length).toBe(reports.reduce((n, r) => n + r.findings.length, 0));
     expect(findings.filter((c) => c.message.startsWith(`${INCIDENT}: `)).length).toBeGreaterThan(0);
@@ -281,7 +290,11 @@ describe('github and secrets', { timeout: CLI_TIMEOUT }, () => {
     const text = await readFile(out, 'utf8');
     expect(text).not.toContain(escapeData(secret));
     expect(text).not.toContain(escapeProperty(secret));
-    expect(commands(text).map((c) => `${c.props.file ?? ''} ${c.message}`).join('\n')).not.toContain(secret);
+    expect(
+      commands(text)
+        .map((c) => `${c.props.file ?? ''} ${c.message}`)
+        .join('\n'),
+    ).not.toContain(secret);
     expect(text).toContain('(sensitive)');
   });
 });

@@ -234,9 +234,14 @@ describe('junit waivers', { timeout: CLI_TIMEOUT }, () => {
   it('shows a rule whose findings are all waived as skipped, with the reason and the expiry', async () => {
     const dir = await mkdtemp(join(tmp, 'dir-'));
     await writeFile(join(dir, 'main.tf'), readFileSync(join(FIXTURES_DIR, 'incident', 'src', 'main.tf')));
-    await writeFile(join(dir, '.tfguard.json'), JSON.stringify({
-      waivers: [{ rule: 'reset-on-destroy-replaced', address: 'terraform_data.cp_reset_on_destroy', reason: 'CHG-42 "rebuild" <all> & more', expires: '2999-12-31' }],
-    }));
+    await writeFile(
+      join(dir, '.tfguard.json'),
+      JSON.stringify({
+        waivers: [
+          { rule: 'reset-on-destroy-replaced', address: 'terraform_data.cp_reset_on_destroy', reason: 'CHG-42 "rebuild" <all> & more', expires: '2999-12-31' },
+        ],
+      }),
+    );
     const run = tfguard(['check', INCIDENT, '--dir', dir, '--format', 'junit']);
     expect(run.code, run.stderr).toBe(1);
     const suite = elements(wellFormed(run.stdout), 'testsuite')[0]!;
@@ -324,7 +329,9 @@ describe('junit and secrets', { timeout: CLI_TIMEOUT }, () => {
 
   it('redacts a secret that XML escaping would otherwise change (& < " in it)', async () => {
     const secret = 'pa"ss<&>word-42';
-    const set = reportSet([report({ findings: [finding('destroy-provisioner', { message: `runs curl -H 'token: ${secret}'`, addresses: [`terraform_data.x["${secret}"]`] })] })]);
+    const set = reportSet([
+      report({ findings: [finding('destroy-provisioner', { message: `runs curl -H 'token: ${secret}'`, addresses: [`terraform_data.x["${secret}"]`] })] }),
+    ]);
     const out = join(await mkdtemp(join(tmp, 'redact-')), 'r.xml');
     const stderr = process.stderr.write;
     process.stderr.write = () => true;

@@ -93,10 +93,12 @@ describe('--format markdown on the incident', () => {
     const codes = codeTexts(html);
     for (const key of ['fresh', 'powder', 'storm']) expect(codes).toContain(`terraform_data.cp_reset_on_destroy["${key}"]`);
     const text = visibleText(html);
-    for (const [key, ip] of [['powder', '191'], ['fresh', '192'], ['storm', '193']]) {
-      expect(text).toContain(
-        `because it references terraform_data.machine_config["${key}"], which changes input.node: 192.168.111.${ip} → ${key}.homelab.lan`,
-      );
+    for (const [key, ip] of [
+      ['powder', '191'],
+      ['fresh', '192'],
+      ['storm', '193'],
+    ]) {
+      expect(text).toContain(`because it references terraform_data.machine_config["${key}"], which changes input.node: 192.168.111.${ip} → ${key}.homelab.lan`);
     }
   });
 
@@ -167,7 +169,9 @@ describe('--format markdown waivers and secrets', () => {
     // The waived rule is no longer among the findings; the expired waiver is listed and waives nothing.
     expect(run.stdout).not.toMatch(/^### .*`blast-radius`/m);
     expect(run.stdout).toContain('Expired waivers');
-    expect(run.stdout).toMatch(/- `reset-on-destroy-replaced` `terraform_data\.cp_reset_on_destroy\*` expired 2020-01-01 — would have waived 1 finding: old ticket/);
+    expect(run.stdout).toMatch(
+      /- `reset-on-destroy-replaced` `terraform_data\.cp_reset_on_destroy\*` expired 2020-01-01 — would have waived 1 finding: old ticket/,
+    );
     expect(run.stdout).toMatch(/^### ⛔ `reset-on-destroy-replaced`/m);
     const html = md.render(run.stdout);
     expect(html).toContain('<details>');
@@ -236,7 +240,9 @@ describe('markdown escaping', () => {
             addresses: [HOSTILE],
             details: [{ address: HOSTILE, action: 'replace (destroy then create)', because: 'a <b>bold</b> | reason', chain: ['x `y` <z>'] }],
             location: { file: 'mod "dir"/main.tf', line: 3 },
-            commands: [{ provisioner: 'local-exec', command: 'echo ``` <script>` | x', destructive: ['rm -r'], unresolved: ['${self.x}'], file: 'main.tf', line: 4 }],
+            commands: [
+              { provisioner: 'local-exec', command: 'echo ``` <script>` | x', destructive: ['rm -r'], unresolved: ['${self.x}'], file: 'main.tf', line: 4 },
+            ],
             suggestions: [`terraform apply -target='${HOSTILE}'`],
           }),
         ],

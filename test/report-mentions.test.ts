@@ -56,12 +56,20 @@ describe.skipIf(!hasTerraform)('--format markdown on the forged plan', () => {
   it(`no mention and no issue reference outside code: @org/admins pings nobody, #123 links nothing${TF}`, () => {
     expect(run.code, run.stderr).toBe(1);
     const texts = linkableText(html);
-    expect(texts.flatMap((t) => t.match(MENTION) ?? []), html).toEqual([]);
-    expect(texts.flatMap((t) => t.match(ISSUE) ?? []), html).toEqual([]);
+    expect(
+      texts.flatMap((t) => t.match(MENTION) ?? []),
+      html,
+    ).toEqual([]);
+    expect(
+      texts.flatMap((t) => t.match(ISSUE) ?? []),
+      html,
+    ).toEqual([]);
   });
 
   it(`a reader still sees the text: in the messages (a zero-width space after @ and #) and, unchanged, in code${TF}`, () => {
-    const prose = linkableText(html).join('').replace(/\u200b/g, '');
+    const prose = linkableText(html)
+      .join('')
+      .replace(/\u200b/g, '');
     expect(prose).toContain('terraform_data.cp_reset_on_destroy["@org/admins #123 \\u202eevil\\u2066"] runs');
     expect(prose).toContain('# @org/admins #123\\u001b[2J');
     expect(prose).toContain('10.0.0.3\\tfix GH-7');

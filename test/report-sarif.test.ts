@@ -138,7 +138,11 @@ describe('--format sarif on the incident', () => {
     expect(blast.properties.details[0].chain[0]).toContain('because it references terraform_data.machine_config["fresh"]');
     expect(blast.properties.suggestions).toContain('  ignore_changes = [triggers_replace]');
     expect(fresh.message.text).toContain('`talosctl reset --nodes 192.168.111.192 --graceful=false --reboot` — DESTRUCTIVE');
-    expect(fresh.properties.commands[0]).toMatchObject({ command: 'talosctl reset --nodes 192.168.111.192 --graceful=false --reboot', file: 'main.tf', line: 49 });
+    expect(fresh.properties.commands[0]).toMatchObject({
+      command: 'talosctl reset --nodes 192.168.111.192 --graceful=false --reboot',
+      file: 'main.tf',
+      line: 49,
+    });
   });
 
   it('fingerprints are distinct, and stable across runs; the whole log is byte-identical', () => {
@@ -202,7 +206,9 @@ describe('--format sarif, other plans', () => {
   });
 
   it('every fixture, with its sources read for locations, validates, alone and all together', async () => {
-    const names = readdirSync(FIXTURES_DIR).filter((n) => existsSync(join(FIXTURES_DIR, n, 'plan.json'))).sort();
+    const names = readdirSync(FIXTURES_DIR)
+      .filter((n) => existsSync(join(FIXTURES_DIR, n, 'plan.json')))
+      .sort();
     expect(names.length).toBeGreaterThan(10);
     const reports: Report[] = [];
     for (const n of names) {
@@ -236,7 +242,9 @@ describe('--format sarif, other plans', () => {
     await writeFile(join(dir, 'main.tf'), readFileSync(join(FIXTURES_DIR, 'incident', 'src', 'main.tf')));
     await writeFile(
       join(dir, '.tfguard.json'),
-      JSON.stringify({ waivers: [{ rule: 'blast-radius', address: 'terraform_data.cp_reset_on_destroy*', reason: 'CHG-42 planned rebuild', expires: '2099-12-31' }] }),
+      JSON.stringify({
+        waivers: [{ rule: 'blast-radius', address: 'terraform_data.cp_reset_on_destroy*', reason: 'CHG-42 planned rebuild', expires: '2099-12-31' }],
+      }),
     );
     const run = tfguard(['check', INCIDENT, '--dir', dir, '--format', 'sarif']);
     expect(run.code, run.stderr).toBe(1);
@@ -272,9 +280,7 @@ describe('locations for every finding', () => {
     expect(both.code, both.stderr).toBe(json.decision === 'block' ? 1 : 0);
     const withLocations = JSON.parse(both.stdout);
     expect(withLocations.decision).toBe(json.decision);
-    expect(withLocations.findings.map((f: any) => [f.rule, f.severity, f.addresses])).toEqual(
-      json.findings.map((f: any) => [f.rule, f.severity, f.addresses]),
-    );
+    expect(withLocations.findings.map((f: any) => [f.rule, f.severity, f.addresses])).toEqual(json.findings.map((f: any) => [f.rule, f.severity, f.addresses]));
     expect(withLocations.findings[0].location).toEqual({ file: 'main.tf', line: expect.any(Number) });
     const sarif = JSON.parse(await readFile(file, 'utf8'));
     expectValidSarif(sarif, name);

@@ -89,13 +89,13 @@ describe.skipIf(!hasTerraform)('check on the forged plan', () => {
     expectInert(text.stderr, 'stderr');
   });
 
-  it(title('--format text: every value is shown, escaped, on tfguard\'s own lines', TF), () => {
+  it(title("--format text: every value is shown, escaped, on tfguard's own lines", TF), () => {
     for (const [what, shown] of Object.entries(SHOWN)) expect(text.stdout, what).toContain(shown);
     expect(text.stdout).toContain(String.raw`plan\u001b]0;pwned\u0007\r\nPASS: no rule fired.json`);
     expect(text.stdout).toContain(String.raw`old\u009b2J\u202e CHG-1`);
   });
 
-  it(title('--format text: each verdict line is tfguard\'s, one per finding, and no PASS line at all', TF), () => {
+  it(title("--format text: each verdict line is tfguard's, one per finding, and no PASS line at all", TF), () => {
     const report = json(tfguard(['check', planPath, '--dir', forged.dir, '--config', config, '--format', 'json']));
     const lines = verdictLines(text.stdout);
     expect(lines.filter((l) => l.startsWith('PASS'))).toEqual([]);
@@ -104,7 +104,7 @@ describe.skipIf(!hasTerraform)('check on the forged plan', () => {
     expect(text.stdout.endsWith(`${lines.at(-1)}\n`)).toBe(true);
   });
 
-  it(title('with colors, the only escapes are tfguard\'s own colors', TF), () => {
+  it(title("with colors, the only escapes are tfguard's own colors", TF), () => {
     const run = tfguard(['check', planPath, '--dir', forged.dir, '--config', config], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
     expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toMatch(OWN_COLORS);
@@ -130,7 +130,7 @@ describe.skipIf(!hasTerraform)('scan on the forged sources', () => {
   it(title('the text report shows commands and file names from the sources as inert text', TF), () => {
     const run = tfguard(['scan', forged.dir]);
     expect(run.code, run.stderr).toBe(1);
-    expectInert(run.stdout, 'scan\'s text report');
+    expectInert(run.stdout, "scan's text report");
     expect(run.stdout).toContain(String.raw`# $` + String.raw`{each.key} \u001b]0;pwned\u0007\r\nPASS: no rule fired.\n`);
     expect(run.stdout).toContain(String.raw`at x\u0085\u001b]0;pwned\u0007\r\nPASS: no rule fired.tf:`);
     const lines = verdictLines(run.stdout);
@@ -141,7 +141,7 @@ describe.skipIf(!hasTerraform)('scan on the forged sources', () => {
 
   it(title('the JSON report keeps the exact file name, with escapes only', TF), () => {
     const run = tfguard(['scan', forged.dir, '--format', 'json']);
-    expectInert(run.stdout.replace(/\n/g, ''), 'scan\'s JSON report');
+    expectInert(run.stdout.replace(/\n/g, ''), "scan's JSON report");
     expect(json(run).findings.map((f: { file: string }) => f.file)).toContain(FORGED_FILE);
   });
 });
@@ -156,7 +156,7 @@ describe('escapeControls, the one escaping function', () => {
     expect(escapeControls('x\u{e0041}y\ud800z')).toBe(String.raw`x\udb40\udc41y\ud800z`);
   });
 
-  it('leaves what is shown as it is: backslashes, accents, CJK, emoji, tfguard\'s arrows and icons', () => {
+  it("leaves what is shown as it is: backslashes, accents, CJK, emoji, tfguard's arrows and icons", () => {
     const shown = String.raw`sed 's/\./x/' é 中 😀 → — ⛔ ⚠️ ✅ · …`;
     expect(escapeControls(shown)).toBe(shown);
   });
@@ -248,7 +248,9 @@ describe.skipIf(!hasTerraform || !hasScript)('tfguard apply on a terminal', () =
     expect(ours).toContain(SHOWN.command);
     const lines = verdictLines(ours.slice(0, prompt));
     expect(lines.filter((l) => !l.startsWith('WARN'))).toEqual([]);
-    expect(lines.at(-1)).toMatch(/^WARN: a person must review this plan \(\d+ warnings?\): tfguard apply asks for confirmation, and refuses to apply it with -auto-approve\.$/);
+    expect(lines.at(-1)).toMatch(
+      /^WARN: a person must review this plan \(\d+ warnings?\): tfguard apply asks for confirmation, and refuses to apply it with -auto-approve\.$/,
+    );
     expect(ours).toContain('\ntfguard: declined: nothing was applied.\n');
     expect(state()).toBe(before);
   }, 60_000);
@@ -270,11 +272,17 @@ describe.skipIf(!hasTerraform)('tfguard apply without a terminal, then tfguard l
     });
   });
 
-  it(title('apply\'s report and its refusal are inert', TF), () => {
+  it(title("apply's report and its refusal are inert", TF), () => {
     expect(apply.status, apply.stderr).toBe(1);
-    expectInert(fromReport(apply.stdout), 'apply\'s report');
+    expectInert(fromReport(apply.stdout), "apply's report");
     expect(apply.stdout).toContain(`blast-radius on 3 address(es) by --allow blast-radius: ${SHOWN.reason}`);
-    expectInert(apply.stderr.split('\n').filter((l) => l.startsWith('tfguard: ')).join(''), 'apply\'s messages');
+    expectInert(
+      apply.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('tfguard: '))
+        .join(''),
+      "apply's messages",
+    );
   });
 
   it(title('the text shows the arguments, reasons and waivers of the audit log as inert text', TF), () => {

@@ -31,7 +31,7 @@ describe('placeholders in run', () => {
     ['kubectl wait node/{key} --for=condition=Ready', 'health'],
     ["vault status -format=json | jq -e '.sealed == false'", 'preflight'],
     ["echo ${HOME} {run_id}; awk '{print $1}' f; echo {a,b}", 'preflight'],
-    ["echo 'literal' {key} \"quoted\" $(echo {address})", 'health'],
+    ['echo \'literal\' {key} "quoted" $(echo {address})', 'health'],
   ] as const)('%s is fine for %s', (run, phase) => {
     expect(templateProblems(run, phase)).toEqual([]);
   });
@@ -90,7 +90,12 @@ const VM = 'proxmox_vm_qemu.vm["pve-1"]';
 const vmPlan = () =>
   makePlan({
     changes: [
-      { address: VM, actions: ['delete', 'create'], before: { vmid: 101, name: 'pve-1', password: 'hunter2-long-secret', disks: [{ size: '32G' }] }, before_sensitive: { password: true } },
+      {
+        address: VM,
+        actions: ['delete', 'create'],
+        before: { vmid: 101, name: 'pve-1', password: 'hunter2-long-secret', disks: [{ size: '32G' }] },
+        before_sensitive: { password: true },
+      },
       { address: 'proxmox_vm_qemu.vm["pve-2"]', actions: ['no-op'], before: { vmid: 102 } },
       { address: 'kubernetes_deployment.app', actions: ['update'] },
       { address: 'module.m.helm_release.x', actions: ['create'] },
@@ -100,7 +105,11 @@ const snapshot = (run: string) => config({ before_destroy: [{ name: 'snapshot VM
 
 describe('rendering for a plan', () => {
   it('before_destroy runs once per destroyed instance it matches, with its prior values', () => {
-    const commands = beforeDestroyCommands(snapshot('qm snapshot {before.vmid} tfguard-{run_id} # {key} {address} {before.disks.0.size}'), vmPlan(), input(vmPlan()));
+    const commands = beforeDestroyCommands(
+      snapshot('qm snapshot {before.vmid} tfguard-{run_id} # {key} {address} {before.disks.0.size}'),
+      vmPlan(),
+      input(vmPlan()),
+    );
     expect(commands).toEqual([
       {
         phase: 'before_destroy',
@@ -129,7 +138,12 @@ describe('rendering for a plan', () => {
   it('a copy of a secret under another name, a missing value and a list are refused too', () => {
     const plan = makePlan({
       changes: [
-        { address: 'x.y["a"]', actions: ['delete'], before: { token: 'sup3r-s3cret-token', copy: 'sup3r-s3cret-token', list: [1] }, before_sensitive: { token: true } },
+        {
+          address: 'x.y["a"]',
+          actions: ['delete'],
+          before: { token: 'sup3r-s3cret-token', copy: 'sup3r-s3cret-token', list: [1] },
+          before_sensitive: { token: true },
+        },
       ],
     });
     const run = (r: string) => () => beforeDestroyCommands(config({ before_destroy: [{ name: 'n', match: ['x.*'], run: r }] }).runbook, plan, input(plan));
@@ -161,7 +175,12 @@ describe('rendering for a plan', () => {
 
   it('health runs once per member when it names the member, else once', () => {
     const plan = vmPlan();
-    const runbook = config({ health: [{ name: 'ready', run: 'kubectl wait node/{key}' }, { name: 'cluster', run: 'talosctl health' }] }).runbook;
+    const runbook = config({
+      health: [
+        { name: 'ready', run: 'kubectl wait node/{key}' },
+        { name: 'cluster', run: 'talosctl health' },
+      ],
+    }).runbook;
     expect(healthCommands(runbook, ['t.cp["a"]', 't.cp["b"]'], input(plan)).map((c) => c.command)).toEqual([
       "kubectl wait node/'a'",
       "kubectl wait node/'b'",
@@ -229,7 +248,9 @@ describe('stages', () => {
   const replaced = (addresses: string[], prior = NODES) =>
     makePlan({ prior, changes: addresses.map((address) => ({ address, actions: ['delete', 'create'] })), provisioners: [] });
   const blastOf = (plan: ReturnType<typeof makePlan>, body: unknown = {}) =>
-    check(plan, body).findings.filter((f) => f.rule === 'blast-radius').map((f) => f.addresses);
+    check(plan, body)
+      .findings.filter((f) => f.rule === 'blast-radius')
+      .map((f) => f.addresses);
 
   it('one member per stage by default, in plan order', () => {
     const plan = replaced(NODES.slice(0, 3), NODES.slice(0, 3));

@@ -117,7 +117,8 @@ describe('looksSound', () => {
       const at = Math.floor(next() * text.length);
       const edit = next();
       const c = chars[Math.floor(next() * chars.length)]!;
-      const mutated = edit < 0.4 ? text.slice(0, at) + text.slice(at + 1) : edit < 0.8 ? text.slice(0, at) + c + text.slice(at) : text.slice(0, at) + c + text.slice(at + 1);
+      const mutated =
+        edit < 0.4 ? text.slice(0, at) + text.slice(at + 1) : edit < 0.8 ? text.slice(0, at) + c + text.slice(at) : text.slice(0, at) + c + text.slice(at + 1);
       if (!looksSound(mutated)) continue;
       sound++;
       if (!(await parses(mutated))) refused++;
@@ -132,9 +133,16 @@ describe('looksSound', () => {
 
 describe('the text test', () => {
   it('names every block type loadSources reads, and inline waivers; scan the ones it reports on', () => {
-    for (const text of ['resource "a" "b" {}', 'data "a" "b" {}', 'removed {\n  from = a.b\n}', 'module "m" {\n  source = "./m"\n}', '# tfguard:allow mass-destroy reason="x"'])
+    for (const text of [
+      'resource "a" "b" {}',
+      'data "a" "b" {}',
+      'removed {\n  from = a.b\n}',
+      'module "m" {\n  source = "./m"\n}',
+      '# tfguard:allow mass-destroy reason="x"',
+    ])
       expect(SOURCE_WORDS.test(text), text).toBe(true);
-    for (const text of ['variable "v" {}', 'output "o" {\n  value = 1\n}', 'locals {\n  metadata = 1\n}', 'provider "aws" {}']) expect(SOURCE_WORDS.test(text), text).toBe(false);
+    for (const text of ['variable "v" {}', 'output "o" {\n  value = 1\n}', 'locals {\n  metadata = 1\n}', 'provider "aws" {}'])
+      expect(SOURCE_WORDS.test(text), text).toBe(false);
     for (const text of ['provisioner "local-exec" {', 'removed {', 'module "m" {', '# tfguard:allow x']) expect(scanWords(text), text).toBe(true);
     expect(scanWords('resource "terraform_data" "a" {\n  lifecycle {\n    ignore_changes = all\n  }\n}\n')).toBe(false);
   });
@@ -146,7 +154,8 @@ const CONSTRUCTS: Record<string, string> = {
   'provisioner.tf': 'resource "terraform_data" "reset" {\n  provisioner "local-exec" {\n    when    = destroy\n    command = "echo reset"\n  }\n}\n',
   'removed.tf': 'removed {\n  from = terraform_data.old\n  provisioner "local-exec" {\n    when    = destroy\n    command = "echo old"\n  }\n}\n',
   'protected.tf': 'resource "terraform_data" "db" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n',
-  'waiver.tf': '# tfguard:allow destroy-provisioner reason="reviewed"\nresource "terraform_data" "waived" {\n  provisioner "local-exec" {\n    when    = destroy\n    command = "echo w"\n  }\n}\n',
+  'waiver.tf':
+    '# tfguard:allow destroy-provisioner reason="reviewed"\nresource "terraform_data" "waived" {\n  provisioner "local-exec" {\n    when    = destroy\n    command = "echo w"\n  }\n}\n',
   'data.tf': 'data "terraform_remote_state" "s" {\n  backend = "local"\n}\n',
   'variables.tf': 'variable "v" {\n  type    = string\n  default = "x"\n}\n',
   'outputs.tf': 'output "o" {\n  value = var.v\n}\n',
@@ -210,4 +219,3 @@ describe('files a reader needs are parsed', () => {
     }
   });
 });
-

@@ -24,7 +24,9 @@ describe('unattended applies', () => {
   });
 
   it('terragrunt run-all with --non-interactive (or its environment variable)', () => {
-    expect(via('terragrunt run-all apply --terragrunt-non-interactive')).toEqual([['non-interactive', 'terragrunt run-all apply --terragrunt-non-interactive']]);
+    expect(via('terragrunt run-all apply --terragrunt-non-interactive')).toEqual([
+      ['non-interactive', 'terragrunt run-all apply --terragrunt-non-interactive'],
+    ]);
     expect(via('terragrunt run --all destroy --non-interactive')).toEqual([['non-interactive', 'terragrunt run --all destroy --non-interactive']]);
     expect(via('export TERRAGRUNT_NON_INTERACTIVE=true').map(([v]) => v)).toEqual(['env']);
     expect(via('TG_NON_INTERACTIVE: "true"').map(([v]) => v)).toEqual(['env']);
@@ -74,7 +76,17 @@ describe('checkedJobs: does the job around a line run tfguard check?', () => {
   });
 
   it('GitLab CI: each top-level key; a commented check does not count', () => {
-    const text = ['stages: [plan, apply]', 'apply:', '  script:', '    # - tfguard check plan.json', '    - terraform apply tfplan', 'checked:', '  script:', '    - tfguard check plan.json', '    - terraform apply tfplan'].join('\n');
+    const text = [
+      'stages: [plan, apply]',
+      'apply:',
+      '  script:',
+      '    # - tfguard check plan.json',
+      '    - terraform apply tfplan',
+      'checked:',
+      '  script:',
+      '    - tfguard check plan.json',
+      '    - terraform apply tfplan',
+    ].join('\n');
     const checked = checkedJobs(text, 'gitlab-ci');
     expect(checked(5)).toBe(false);
     expect(checked(9)).toBe(true);

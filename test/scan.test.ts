@@ -65,7 +65,10 @@ function tfguard(args: string[], cwd = ROOT): Run {
 }
 
 /** The command in-process: its exit code and the report it printed (stdout captured). */
-async function scanJson(dir: string, opts: { base?: string; failOn?: string; commits?: string; maxCommits?: string } = {}): Promise<{ code: number; report: any }> {
+async function scanJson(
+  dir: string,
+  opts: { base?: string; failOn?: string; commits?: string; maxCommits?: string } = {},
+): Promise<{ code: number; report: any }> {
   const chunks: string[] = [];
   const write = process.stdout.write;
   process.stdout.write = ((chunk: string | Uint8Array) => {
@@ -244,9 +247,12 @@ describe('-auto-approve outside tfguard', () => {
 
   it('tfguard apply -auto-approve, commented lines, plan and other files: nothing', async () => {
     const dir = await tree({
-      'Makefile': 'apply:\n\tnpx tfguard apply -auto-approve\n# terraform apply -auto-approve\n\t# terraform apply -auto-approve\n\t$(TFGUARD) apply -auto-approve\n',
-      'deploy.sh': '#!/bin/bash\n# old: terraform apply -auto-approve\ntfguard apply -auto-approve tfplan   # tfguard decides\nterraform plan -auto-approve=false\necho done # terraform apply -auto-approve\n',
-      '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      # - run: terraform apply -auto-approve\n      - run: npx tfguard apply -auto-approve\n      - run: terraform apply -auto-approve=false\n',
+      Makefile:
+        'apply:\n\tnpx tfguard apply -auto-approve\n# terraform apply -auto-approve\n\t# terraform apply -auto-approve\n\t$(TFGUARD) apply -auto-approve\n',
+      'deploy.sh':
+        '#!/bin/bash\n# old: terraform apply -auto-approve\ntfguard apply -auto-approve tfplan   # tfguard decides\nterraform plan -auto-approve=false\necho done # terraform apply -auto-approve\n',
+      '.github/workflows/ci.yml':
+        'jobs:\n  a:\n    steps:\n      # - run: terraform apply -auto-approve\n      - run: npx tfguard apply -auto-approve\n      - run: terraform apply -auto-approve=false\n',
       'package.json': JSON.stringify({ description: 'never terraform apply -auto-approve', scripts: { deploy: 'tfguard apply -auto-approve' } }),
       'notes.md': 'terraform apply -auto-approve\n',
       'config.yml': 'run: terraform apply -auto-approve\n',
@@ -413,7 +419,13 @@ describe('--commits: what each commit of a range adds', () => {
     expect(code).toBe(1);
     expect(report.scan.commits.count).toBe(4);
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ rule: 'destroy-provisioner', file: 'main.tf', line: 5, commit: { sha: merge, subject: 'merge side' }, only_in_commit: true });
+    expect(report.findings[0]).toMatchObject({
+      rule: 'destroy-provisioner',
+      file: 'main.tf',
+      line: 5,
+      commit: { sha: merge, subject: 'merge side' },
+      only_in_commit: true,
+    });
   });
 
   it('a module reads under the addresses DIR gives it, so that a finding in DIR and in a commit is one', async () => {
@@ -423,7 +435,12 @@ describe('--commits: what each commit of a range adds', () => {
     await commitFiles(dir, 'reset, reformatted', { 'modules/node/reset.tf': `\n${RESET('reset')}` });
     const { report } = await scanJson(dir, { commits: `${base}..HEAD` });
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ file: 'modules/node/reset.tf', line: 3, addresses: ['module.node.terraform_data.reset'], commit: { sha: added } });
+    expect(report.findings[0]).toMatchObject({
+      file: 'modules/node/reset.tf',
+      line: 3,
+      addresses: ['module.node.terraform_data.reset'],
+      commit: { sha: added },
+    });
     expect(report.findings[0]).not.toHaveProperty('only_in_commit');
   });
 

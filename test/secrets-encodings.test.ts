@@ -16,7 +16,7 @@ import { FIXTURES_DIR } from './helpers/env.js';
 import { canaries, goEscape, hclQuote, jsEscape, leaks, secretForms } from './helpers/secret-forms.js';
 
 /** Every character an encoder treats specially: `&<>` (Go), `"` and `\` (JSON), space and `+` (urlencode), U+2028, `${` and `%{` (HCL), `'` (shell), non-ASCII. */
-const SECRET = "K7fq&Lm2x<Np4w>Rs6v\"Tu8z\\Vw1y Xy3k'Za5j\u2028Bc9h${De0g}%{Fg2e}\u00e9Hj4d/+Ik6c\u2029Mn8b\nPq7a\u001bSt6w😀Uv5r";
+const SECRET = 'K7fq&Lm2x<Np4w>Rs6v"Tu8z\\Vw1y Xy3k\'Za5j\u2028Bc9h${De0g}%{Fg2e}\u00e9Hj4d/+Ik6c\u2029Mn8b\nPq7a\u001bSt6w😀Uv5r';
 
 describe('redactText: every form of a secret', () => {
   const secrets = new Set([SECRET]);
@@ -27,7 +27,15 @@ describe('redactText: every form of a secret', () => {
   });
 
   it('escaped once or twice by the plan (either style), HCL-quoted, then shown inside an object by tfguard', () => {
-    const plan = [SECRET, goEscape(SECRET), goEscape(goEscape(SECRET)), jsEscape(SECRET), jsEscape(jsEscape(SECRET)), hclQuote(SECRET), hclQuote(goEscape(SECRET))];
+    const plan = [
+      SECRET,
+      goEscape(SECRET),
+      goEscape(goEscape(SECRET)),
+      jsEscape(SECRET),
+      jsEscape(jsEscape(SECRET)),
+      hclQuote(SECRET),
+      hclQuote(goEscape(SECRET)),
+    ];
     for (const form of plan.flatMap((f) => [f, jsEscape(f)])) {
       expect(redactText(`[${form}]`, secrets), form).toBe(`[${SENSITIVE}]`);
     }
@@ -93,7 +101,10 @@ describe('one compiled expression per secret set', () => {
   it('ten thousand secrets with special characters, 2000 strings (as a report has): a few seconds at most', () => {
     const start = performance.now();
     const secrets = new Set(Array.from({ length: 10_000 }, (_, i) => `s&cr<t>-${i}-"x\\y' z\u2028é-${i * 7}`));
-    const lines = Array.from({ length: 2000 }, (_, i) => `terraform_data.disk[${i}] id-${i} ${i % 97 === 0 ? goEscape(`s&cr<t>-${i}-"x\\y' z\u2028é-${i * 7}`) : ''}`);
+    const lines = Array.from(
+      { length: 2000 },
+      (_, i) => `terraform_data.disk[${i}] id-${i} ${i % 97 === 0 ? goEscape(`s&cr<t>-${i}-"x\\y' z\u2028é-${i * 7}`) : ''}`,
+    );
     const out = lines.map((line) => redactText(line, secrets)).join('\n');
     expect(out).not.toContain('\\u0026cr');
     expect(out.split(SENSITIVE)).toHaveLength(Math.ceil(2000 / 97) + 1);
@@ -142,7 +153,13 @@ describe(`the real ${FIXTURE} plan`, () => {
     expect(run.code, run.stderr).toBe(1);
     const toFile = tfguard(['check', PLAN, '--dir', SRC, '--format', `${format}=${file}`, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
     expect(toFile.code, toFile.stderr).toBe(1);
-    const outputs = { stdout: run.stdout, stderr: run.stderr + toFile.stderr, file: readFileSync(file, 'utf8'), github: toFile.stdout, summary: readFileSync(summary, 'utf8') };
+    const outputs = {
+      stdout: run.stdout,
+      stderr: run.stderr + toFile.stderr,
+      file: readFileSync(file, 'utf8'),
+      github: toFile.stdout,
+      summary: readFileSync(summary, 'utf8'),
+    };
     for (const [where, text] of Object.entries(outputs)) {
       expect(leaks(text, [TOKEN, TENANT]), `${format} ${where}`).toEqual([]);
       for (const [name, form] of Object.entries({ ...secretForms(TOKEN), ...secretForms(TENANT) })) {

@@ -37,7 +37,12 @@ describe('tfguard rules', () => {
     expect(run.stdout).toMatch(/^blast-radius\s+block\|warn\s/m);
     expect(run.stdout).toContain('block|warn: the rule blocks or warns finding by finding');
     const rows = json(tfguard(['rules', '--format', 'json']));
-    expect(rows.filter((r: any) => r.per_finding).map((r: any) => r.id).sort()).toEqual([...PER_FINDING_SEVERITY].sort());
+    expect(
+      rows
+        .filter((r: any) => r.per_finding)
+        .map((r: any) => r.id)
+        .sort(),
+    ).toEqual([...PER_FINDING_SEVERITY].sort());
     expect(rows[0].docs).toBe(`tfguard explain ${rows[0].id}`);
   });
 });

@@ -38,9 +38,7 @@ async function file(name: string, content: string | Buffer): Promise<string> {
 
 /** What a plan says, in plain data (Maps and Sets as sorted lists). */
 function shape(plan: Plan): unknown {
-  return JSON.parse(
-    JSON.stringify(plan, (_k, v: unknown) => (v instanceof Map ? [...v].sort() : v instanceof Set ? [...v].sort() : v)),
-  );
+  return JSON.parse(JSON.stringify(plan, (_k, v: unknown) => (v instanceof Map ? [...v].sort() : v instanceof Set ? [...v].sort() : v)));
 }
 
 /** The bytes in chunks of the given sizes, cycling. */
@@ -91,7 +89,11 @@ describe('the streamed plan is the parsed plan', () => {
   it('big changes whose values are cut out: values kept where the change acts, dropped for a no-op, secrets from both', async () => {
     const doc = {
       ...incident,
-      resource_changes: [...incident.resource_changes, bigChange('terraform_data.big["a"]', ['update'], 'update-secret-1'), bigChange('terraform_data.quiet["b"]', ['no-op'], 'no-op-secret-2')],
+      resource_changes: [
+        ...incident.resource_changes,
+        bigChange('terraform_data.big["a"]', ['update'], 'update-secret-1'),
+        bigChange('terraform_data.quiet["b"]', ['no-op'], 'no-op-secret-2'),
+      ],
     };
     for (const sizes of [[1 << 30], [13, 101]]) {
       const { plan } = await loadPlan('-', { stdin: chunked(Buffer.from(JSON.stringify(doc)), sizes) });
@@ -117,7 +119,15 @@ describe('the streamed plan is the parsed plan', () => {
 
   it('a pretty-printed plan with keys in another order and escapes in keys is the same plan', async () => {
     const reorder = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(reorder) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reorder(x)])) : v;
+      Array.isArray(v)
+        ? v.map(reorder)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reorder(x)]),
+            )
+          : v;
     const doc = reorder(incident) as Record<string, unknown>;
     const pretty = JSON.stringify(doc, null, 3).replace(/"before"/g, '"befor\\u0065"');
     const { plan } = await loadPlan(await file('pretty.json', pretty));
@@ -150,7 +160,7 @@ describe('several documents in one input', () => {
     ['truncated', (t: string) => t.slice(0, 500), '#2: is truncated'],
     ['a state', () => JSON.stringify({ format_version: '1.0', terraform_version: '1.11.4', values: { root_module: {} } }), '#2: this is a state, not a plan'],
     ['an unknown action', (t: string) => t.replace('"no-op"', '"explode"'), '#2: not a valid plan: resource_changes['],
-    ['invalid JSON', (t: string) => t.replace('"mode":', '"mode"'), "#2: is not valid JSON ("],
+    ['invalid JSON', (t: string) => t.replace('"mode":', '"mode"'), '#2: is not valid JSON ('],
   ])('the second document %s: refused, naming it', async (_what, edit, message) => {
     const path = await file('bad-second.json', `${text.trim()}\n${edit(text.trim())}\n`);
     const error = await rejection(loadPlans(path));
@@ -172,7 +182,9 @@ describe('several documents in one input', () => {
   });
 
   it('tfguard check reports each plan of the input, the worst decision wins', () => {
-    const input = Buffer.from(`${JSON.stringify({ ...incident, resource_changes: incident.resource_changes.filter((c: any) => c.change.actions[0] !== 'delete') })}\n${text}`);
+    const input = Buffer.from(
+      `${JSON.stringify({ ...incident, resource_changes: incident.resource_changes.filter((c: any) => c.change.actions[0] !== 'delete') })}\n${text}`,
+    );
     const run = tfguard(['check', '-', '--format', 'json'], { input, cwd: dir });
     const report = reportJson(run);
     expect(report.plans.map((p: any) => p.plan.source)).toEqual(['(stdin) #1', '(stdin) #2']);
@@ -200,15 +212,38 @@ describe('the byte scanner checks what it skips', () => {
 });
 
 describe('the fast entry checks accept only what the schema accepts', () => {
-  const values: unknown[] = [undefined, null, true, 0, -1.5, '', 'x', 'managed', 'data', [], ['delete'], ['no-op'], ['create', 'delete'], ['bad'], [[1, 'a']], [1], {}, { id: 'x' }, { id: 1 }];
+  const values: unknown[] = [
+    undefined,
+    null,
+    true,
+    0,
+    -1.5,
+    '',
+    'x',
+    'managed',
+    'data',
+    [],
+    ['delete'],
+    ['no-op'],
+    ['create', 'delete'],
+    ['bad'],
+    [[1, 'a']],
+    [1],
+    {},
+    { id: 'x' },
+    { id: 1 },
+  ];
   const change = incident.resource_changes[0];
 
-  it.each(['address', 'mode', 'type', 'name', 'index', 'previous_address', 'module_address', 'provider_name', 'deposed', 'action_reason', 'change'])('resource_changes[].%s', (key) => {
-    for (const v of values) {
-      const entry = { ...change, [key]: v };
-      if (isValidChange(entry)) expect(ResourceChange.safeParse(entry).success, `${key}=${JSON.stringify(v)}`).toBe(true);
-    }
-  });
+  it.each(['address', 'mode', 'type', 'name', 'index', 'previous_address', 'module_address', 'provider_name', 'deposed', 'action_reason', 'change'])(
+    'resource_changes[].%s',
+    (key) => {
+      for (const v of values) {
+        const entry = { ...change, [key]: v };
+        if (isValidChange(entry)) expect(ResourceChange.safeParse(entry).success, `${key}=${JSON.stringify(v)}`).toBe(true);
+      }
+    },
+  );
 
   it.each(['actions', 'replace_paths', 'importing', 'generated_config', 'before'])('resource_changes[].change.%s', (key) => {
     for (const v of values) {

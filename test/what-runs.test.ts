@@ -18,7 +18,9 @@ describe('substituteEnvironment', () => {
 
 describe('whatRuns', () => {
   it('puts the interpreter before the command: the program may be in the interpreter alone', () => {
-    const runs = whatRuns(localExec({ interpreter: ['talosctl', 'reset', '--nodes'], command: '${self.input.node}' }), (t) => t.replace('${self.input.node}', '10.0.0.1'));
+    const runs = whatRuns(localExec({ interpreter: ['talosctl', 'reset', '--nodes'], command: '${self.input.node}' }), (t) =>
+      t.replace('${self.input.node}', '10.0.0.1'),
+    );
     expect(runs).toEqual({ text: 'talosctl reset --nodes 10.0.0.1' });
     expect(destructiveMatches(runs.text).map((d) => d.name)).toEqual(['talosctl reset']);
   });
@@ -29,7 +31,7 @@ describe('whatRuns', () => {
     expect(destructiveMatches(runs.text).map((d) => d.name)).toEqual(['rm -r']);
   });
 
-  it('substitutes the environment, rendered, into the command ($${NAME} is the shell\'s ${NAME})', () => {
+  it("substitutes the environment, rendered, into the command ($${NAME} is the shell's ${NAME})", () => {
     const runs = whatRuns(localExec({ command: '$ACTION $${TARGET}', environment: { ACTION: 'wipefs -a', TARGET: '${self.input.disk}' } }), (t) =>
       asWritten(t).replace('${self.input.disk}', '/dev/sdb'),
     );
@@ -37,7 +39,9 @@ describe('whatRuns', () => {
   });
 
   it('says when what runs cannot be told: an interpreter or environment given as an expression, a program from a variable', () => {
-    expect(whatRuns(localExec({ command: 'echo bye', opaque: { interpreter: '${local.shell}' } }), asWritten).unknown).toContain('its interpreter is ${local.shell}');
+    expect(whatRuns(localExec({ command: 'echo bye', opaque: { interpreter: '${local.shell}' } }), asWritten).unknown).toContain(
+      'its interpreter is ${local.shell}',
+    );
     const env = whatRuns(localExec({ command: '$ACTION $TARGET', opaque: { environment: '${var.env}' } }), asWritten);
     expect(env.unknown).toContain('its environment is ${var.env}');
     expect(env.unknown).toContain('$ACTION, $TARGET');
@@ -52,7 +56,9 @@ describe('whatRuns', () => {
   });
 
   it('joins remote-exec lines, shows a script as it is', () => {
-    expect(whatRuns({ type: 'remote-exec', when: 'destroy', onFailure: 'fail', inline: ['kubectl drain n1', 'rm -rf /x'] }, asWritten).text).toBe('kubectl drain n1; rm -rf /x');
+    expect(whatRuns({ type: 'remote-exec', when: 'destroy', onFailure: 'fail', inline: ['kubectl drain n1', 'rm -rf /x'] }, asWritten).text).toBe(
+      'kubectl drain n1; rm -rf /x',
+    );
     expect(whatRuns({ type: 'remote-exec', when: 'destroy', onFailure: 'fail', script: 'scripts/wipe.sh' }, asWritten).text).toBe('scripts/wipe.sh');
   });
 });

@@ -83,7 +83,11 @@ function forget(ctx: AdviceContext, changes: readonly ResourceChange[], or: bool
         READOPT,
       ];
     }
-    return [`# Forget them instead of destroying them (Terraform/OpenTofu 1.7+): add to the root module (any .tf file):`, ...removedBlock(first.groupAddress), READOPT];
+    return [
+      `# Forget them instead of destroying them (Terraform/OpenTofu 1.7+): add to the root module (any .tf file):`,
+      ...removedBlock(first.groupAddress),
+      READOPT,
+    ];
   }
   if (!changes.some((c) => c.action === 'replace')) return [];
   const count = blockInstances(ctx.plan).get(first.groupAddress)?.size ?? changes.length;

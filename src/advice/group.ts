@@ -21,12 +21,17 @@ export function groupAdvice(ctx: AdviceContext, group: InstanceGroup, memberOf: 
     const what = [...new Set(known.map((e) => describeEffects(e.effects)))];
     return [
       `# Staging does not help: tfguard apply -target=… one at a time still destroys each of them, and each destroy runs ${listShort(what, 2)}: all ${group.destroyed.length} still go, one after another.`,
-      ...safeAlternatives(ctx, known.map((e) => e.change)),
+      ...safeAlternatives(
+        ctx,
+        known.map((e) => e.change),
+      ),
     ];
   }
   if (running.length > 0) {
     const why = running[0]!.effects.unknown!;
-    return [`# Staging may not help: tfguard cannot tell whether destroying them runs a destroy-time provisioner (${why}); if it does, each stage runs it too. Pass --dir ROOT_MODULE.`];
+    return [
+      `# Staging may not help: tfguard cannot tell whether destroying them runs a destroy-time provisioner (${why}); if it does, each stage runs it too. Pass --dir ROOT_MODULE.`,
+    ];
   }
   if (group.destroyed.every((c) => isHelper(ctx.plan, c))) return [];
   const n = group.members.size;
@@ -35,8 +40,5 @@ export function groupAdvice(ctx: AdviceContext, group: InstanceGroup, memberOf: 
   const members = new Map<string, string[]>();
   for (const c of group.destroyed) members.set(memberOf(c.address), [...(members.get(memberOf(c.address)) ?? []), c.address]);
   const stages = batches([...members.values()], size).map((b) => b.flat());
-  return [
-    `# One stage at a time, at most ${size} of ${n} down in each, so ${group.quorum} stand (tfguard reviews each stage):`,
-    ...stagedApplies(stages),
-  ];
+  return [`# One stage at a time, at most ${size} of ${n} down in each, so ${group.quorum} stand (tfguard reviews each stage):`, ...stagedApplies(stages)];
 }

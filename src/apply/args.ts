@@ -87,7 +87,18 @@ function parseAllow(value: string): Allow {
 }
 
 export function parseApplyArgs(argv: readonly string[], command: ApplyCommand = 'apply'): ApplyArgs {
-  const out: ApplyArgs = { format: [], targets: [], autoApprove: false, allow: [], expect: [], planArgs: [], help: false, staged: false, resume: false, dryRun: false };
+  const out: ApplyArgs = {
+    format: [],
+    targets: [],
+    autoApprove: false,
+    allow: [],
+    expect: [],
+    planArgs: [],
+    help: false,
+    staged: false,
+    resume: false,
+    dryRun: false,
+  };
   const positionals: string[] = [];
   let i = 0;
   try {
@@ -112,16 +123,36 @@ export function parseApplyArgs(argv: readonly string[], command: ApplyCommand = 
         const value = inline ?? argv[++i];
         if (value === undefined) throw new UsageError(`${command}: ${name} needs a value`);
         switch (name) {
-          case '--dir': out.dir = value; break;
-          case '--config': out.config = value; break;
-          case '--format': out.format.push(value); break;
-          case '--output': out.output = value; break;
-          case '--terraform-bin': out.terraformBin = value; break;
-          case '--audit-log': out.auditLog = value; break;
-          case '--allow': out.allow.push(parseAllow(value)); break;
-          case '--reason': out.reason = value; break;
-          case '--expect': out.expect.push(checkedGlob('--expect', value)); break;
-          case '--batch': out.batch = batchSize(value); break;
+          case '--dir':
+            out.dir = value;
+            break;
+          case '--config':
+            out.config = value;
+            break;
+          case '--format':
+            out.format.push(value);
+            break;
+          case '--output':
+            out.output = value;
+            break;
+          case '--terraform-bin':
+            out.terraformBin = value;
+            break;
+          case '--audit-log':
+            out.auditLog = value;
+            break;
+          case '--allow':
+            out.allow.push(parseAllow(value));
+            break;
+          case '--reason':
+            out.reason = value;
+            break;
+          case '--expect':
+            out.expect.push(checkedGlob('--expect', value));
+            break;
+          case '--batch':
+            out.batch = batchSize(value);
+            break;
         }
         continue;
       }
@@ -195,7 +226,9 @@ function checkDestroy(out: ApplyArgs, positionals: readonly string[]): void {
   const off = out.planArgs.find((a) => DESTROY_OFF.test(a));
   if (off !== undefined) throw new UsageError(`destroy: ${off} contradicts destroy (use tfguard apply)`);
   if (positionals.length > 0) {
-    throw new UsageError(`destroy: takes no saved plan (${positionals.join(' ')}), as terraform destroy takes none; apply a saved destroy plan with tfguard apply PLANFILE`);
+    throw new UsageError(
+      `destroy: takes no saved plan (${positionals.join(' ')}), as terraform destroy takes none; apply a saved destroy plan with tfguard apply PLANFILE`,
+    );
   }
 }
 

@@ -66,7 +66,14 @@ export function interruptedWhy(ctx: Pick<ApplyContext, 'applied'>, signal: NodeJ
 
 /** A signal stopped a step (terraform or a command got it and has exited). */
 export function interruptedStop(ctx: ApplyContext, signal: NodeJS.Signals, when: string, tfExit: number | null = null): Stop {
-  return { stop: true, decision: 'interrupted', why: interruptedWhy(ctx, signal, when), code: signalExitCode(signal), tfExit, message: `interrupted by ${signal}: ${nothingApplied(ctx)}.` };
+  return {
+    stop: true,
+    decision: 'interrupted',
+    why: interruptedWhy(ctx, signal, when),
+    code: signalExitCode(signal),
+    tfExit,
+    message: `interrupted by ${signal}: ${nothingApplied(ctx)}.`,
+  };
 }
 
 export async function finish(ctx: ApplyContext, decision: AuditDecision, why: string, code: number, tfExit: number | null = null): Promise<number> {
@@ -124,6 +131,12 @@ export async function logEntry(ctx: ApplyContext, record: AuditRecord): Promise<
 export function recordReview(record: AuditRecord, report: Report, overridden: readonly OverriddenFinding[]): void {
   record.summary = report.summary;
   record.findings = report.findings.map((f: ReportFinding) => ({ rule: f.rule, severity: f.severity, addresses: f.addresses }));
-  record.waived = report.waived.map((w) => ({ rule: w.rule, addresses: w.addresses, address: w.waiver.address, reason: w.waiver.reason, expires: w.waiver.expires }));
+  record.waived = report.waived.map((w) => ({
+    rule: w.rule,
+    addresses: w.addresses,
+    address: w.waiver.address,
+    reason: w.waiver.reason,
+    expires: w.waiver.expires,
+  }));
   record.overrides = overridden.map((o) => ({ rule: o.override.rule, address: o.override.address, reason: o.override.reason, addresses: o.addresses }));
 }

@@ -9,10 +9,7 @@
  */
 import type { ReportFinding } from '../report/report.js';
 
-export type ApplyDecision =
-  | { action: 'refuse'; why: string }
-  | { action: 'ask'; phrase: string; question: string }
-  | { action: 'apply' };
+export type ApplyDecision = { action: 'refuse'; why: string } | { action: 'ask'; phrase: string; question: string } | { action: 'apply' };
 
 export interface DecideInput {
   findings: readonly ReportFinding[];

@@ -25,7 +25,13 @@ import { applyReviewed, changesSomething, dryRunEnd, planAndReview, renderInput,
 type StageInfo = NonNullable<AuditRecord['stage']>;
 
 async function logStage(ctx: ApplyContext, r: Reviewed, stage: StageInfo, decision: AuditDecision, why: string, tfExit: number | null): Promise<void> {
-  const line = entry(ctx, { plan: { file: '(private temp file)', sha256: r.hash, format_version: r.plan.formatVersion }, stage, decision, why, terraform_exit_code: tfExit });
+  const line = entry(ctx, {
+    plan: { file: '(private temp file)', sha256: r.hash, format_version: r.plan.formatVersion },
+    stage,
+    decision,
+    why,
+    terraform_exit_code: tfExit,
+  });
   recordReview(line, r.report, r.overridden);
   await logEntry(ctx, line);
 }
@@ -36,7 +42,14 @@ const refused = (why: string): Stop => ({ stop: true, decision: 'refused', why, 
  * The whole plan's findings that staging does not take care of must pass as for any apply: blocking ones refuse
  * the rollout, and a person confirms the others once, here. Then preflight.
  */
-async function gate(ctx: ApplyContext, whole: Reviewed, staged: ReadonlySet<string>, of: number, batch: number, preflight: readonly PlannedCommand[]): Promise<Stop | undefined> {
+async function gate(
+  ctx: ApplyContext,
+  whole: Reviewed,
+  staged: ReadonlySet<string>,
+  of: number,
+  batch: number,
+  preflight: readonly PlannedCommand[],
+): Promise<Stop | undefined> {
   const handled = (f: ReportFinding) => f.rule === 'blast-radius' && f.addresses.every((a) => staged.has(a));
   const findings = whole.report.findings.filter((f) => !handled(f));
   const overridden = (whole.report.overridden ?? []).filter((f) => !handled(f));
@@ -66,7 +79,14 @@ async function gate(ctx: ApplyContext, whole: Reviewed, staged: ReadonlySet<stri
 }
 
 /** Applies one stage: plan, review, confirm, before_destroy, apply, health. */
-async function runStage(ctx: ApplyContext, state: RolloutState, stage: Stage | undefined, info: StageInfo, preflight: readonly PlannedCommand[], whole?: Reviewed): Promise<Stop | undefined> {
+async function runStage(
+  ctx: ApplyContext,
+  state: RolloutState,
+  stage: Stage | undefined,
+  info: StageInfo,
+  preflight: readonly PlannedCommand[],
+  whole?: Reviewed,
+): Promise<Stop | undefined> {
   const label = `stage ${info.index} of ${info.of}`;
   const what = stage ? `group ${stage.group}: ${info.targets.join(', ')}` : 'every other change';
   if (info.of > 1) say(`${label} (${what})`, ctx.secrets);
@@ -120,7 +140,13 @@ async function stopRollout(ctx: ApplyContext, state: RolloutState, stop: Stop, i
     ? `${state.applied} stage(s) applied so far; the remaining members are untouched. To continue: tfguard apply ${resumeArgs(ctx)} (the same options; -var values again): it runs the health checks of the last stage applied again, then plans again from the current state.`
     : 'Nothing was applied.';
   say(`the rollout stopped at ${where}. ${next}`, ctx.secrets);
-  return finish(ctx, stop.decision, `${stop.why} (rollout stopped at ${where}${keep ? '; tfguard apply --resume continues it' : ''})`, stop.code, stop.tfExit ?? null);
+  return finish(
+    ctx,
+    stop.decision,
+    `${stop.why} (rollout stopped at ${where}${keep ? '; tfguard apply --resume continues it' : ''})`,
+    stop.code,
+    stop.tfExit ?? null,
+  );
 }
 
 export async function rollout(ctx: ApplyContext, pending: RolloutState | undefined): Promise<number> {
@@ -138,14 +164,20 @@ export async function rollout(ctx: ApplyContext, pending: RolloutState | undefin
   const preflight = preflightCommands(config.runbook, whole.plan, input);
   const pendingHealth = pending ? healthCommands(config.runbook, pending.pending_health, input) : [];
   const listed = stages.map((s) => ({ group: s.group, targets: stageTargets(s), members: s.members.map((m) => m.instance) }));
-  const heading = stages.length > 0 ? `Staged rollout (--batch ${batch}): ${of} stages, each planned, reviewed and confirmed on its own:` : '--staged: blast-radius finds no group to stage in this plan; it is applied as one stage:';
+  const heading =
+    stages.length > 0
+      ? `Staged rollout (--batch ${batch}): ${of} stages, each planned, reviewed and confirmed on its own:`
+      : '--staged: blast-radius finds no group to stage in this plan; it is applied as one stage:';
   process.stderr.write(runbookText(heading, [...describeRunbook(config.runbook, whole.plan, input, listed)]) || `tfguard: ${heading}\n`);
   ctx.record.rollout = { stages: of, applied: 0, batch, resumed: pending !== undefined };
   if (args.dryRun) return dryRunEnd(whole);
   if (problems.length > 0) return stopped(ctx, refused(`--staged cannot keep a quorum standing: ${problems.join('; ')}. Nothing was applied`));
 
   const now = new Date().toISOString();
-  const state: RolloutState = { ...(pending ?? { version: 1, run_id: ctx.runId, started: now, updated: now, applied: 0, pending_health: [], stopped: null }), batch };
+  const state: RolloutState = {
+    ...(pending ?? { version: 1, run_id: ctx.runId, started: now, updated: now, applied: 0, pending_health: [], stopped: null }),
+    batch,
+  };
   if (stages.length > 0) {
     const stop = await gate(ctx, whole, new Set(listed.flatMap((s) => s.targets)), of, batch, preflight);
     if (stop) return stopped(ctx, stop);

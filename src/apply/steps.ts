@@ -28,7 +28,9 @@ import { ask } from './prompt.js';
 import { planTargets } from './targets.js';
 
 async function sha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 export interface Reviewed {
@@ -85,7 +87,12 @@ export async function planAndReview(ctx: ApplyContext, step: PlanStep): Promise<
   ctx.record.plan.format_version ??= reviewed.plan.formatVersion;
   ctx.secrets = new Set([...ctx.secrets, ...reviewed.plan.secrets]);
   ctx.log?.redacting(ctx.secrets);
-  const { result, overridden } = applyOverrides(reviewed.result, args.allow, args.reason, RULES.map((r) => r.meta.id));
+  const { result, overridden } = applyOverrides(
+    reviewed.result,
+    args.allow,
+    args.reason,
+    RULES.map((r) => r.meta.id),
+  );
   const report = buildReport({
     source: step.label ?? args.planFile ?? 'the new plan',
     dir: relativeDir(ctx.dir),
@@ -121,7 +128,15 @@ export async function runCommands(ctx: ApplyContext, commands: readonly PlannedC
       entry(ctx, {
         decision: ok ? 'ran' : r.interrupted ? 'interrupted' : 'failed',
         why: `${commandLabel(c)}: ${how}`,
-        command: { phase: c.phase, name: c.name, run: c.command, address: c.address ?? null, exit_code: r.exitCode, timed_out: r.timedOut, seconds: Math.round(r.ms / 100) / 10 },
+        command: {
+          phase: c.phase,
+          name: c.name,
+          run: c.command,
+          address: c.address ?? null,
+          exit_code: r.exitCode,
+          timed_out: r.timedOut,
+          seconds: Math.round(r.ms / 100) / 10,
+        },
       }),
     );
     if (r.interrupted) return interruptedStop(ctx, r.interrupted, ` while ${commandLabel(c)} ran`);
@@ -162,7 +177,8 @@ export async function applyReviewed(ctx: ApplyContext, r: Reviewed, step: ApplyS
   if (decision.action === 'ask') {
     const yes = await ask(`${step.question ?? ''}${decision.question}`, decision.phrase);
     if (ctx.signal) return interruptedStop(ctx, ctx.signal, '');
-    if (!yes) return { stop: true, decision: 'declined', why: `the answer was not "${decision.phrase}"`, code: 1, message: `declined: ${nothingApplied(ctx)}.` };
+    if (!yes)
+      return { stop: true, decision: 'declined', why: `the answer was not "${decision.phrase}"`, code: 1, message: `declined: ${nothingApplied(ctx)}.` };
   }
   const before = await runCommands(ctx, step.beforeDestroy, `${nothingApplied(ctx)}; nothing was destroyed`);
   if (before) return before;

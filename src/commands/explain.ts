@@ -63,7 +63,10 @@ export function explain(id: string): number {
   if (!rule) {
     const ids = RULES.map((r) => r.meta.id).join(', ');
     const scan = SCAN_CHECKS.includes(id) ? `; ${id} is a check of tfguard scan: see "tfguard scan" in the README` : '';
-    const near = nearest(id, RULES.map((r) => r.meta.id));
+    const near = nearest(
+      id,
+      RULES.map((r) => r.meta.id),
+    );
     throw new UsageError(`unknown rule ${JSON.stringify(id)}${near ? ` (did you mean "${near}"?)` : ''} (rules: ${ids})${scan}`);
   }
   const path = readmePath();

@@ -59,9 +59,7 @@ export async function hookInstall(opts: HookOptions, runner: Runner = currentRun
   const where = shown(result.repo, result.file);
   const out: string[] = [];
   if (result.backup) {
-    out.push(
-      `tfguard: moved the existing ${hook} hook to ${shown(result.repo, result.backup)}; it no longer runs (tfguard hook uninstall puts it back)`,
-    );
+    out.push(`tfguard: moved the existing ${hook} hook to ${shown(result.repo, result.backup)}; it no longer runs (tfguard hook uninstall puts it back)`);
   }
   const verb = hook === 'pre-push' ? 'push' : 'commit';
   out.push(

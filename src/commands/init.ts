@@ -57,9 +57,7 @@ export function publishedSchemaUrl(pkg: PackageJson | undefined = ownPackage()?.
   const m = web ? /^https:\/\/(github\.com|gitlab\.com)\/([^/]+\/[^/]+)$/.exec(web) : null;
   if (!m) return undefined;
   const tag = `v${pkg?.version ?? VERSION}`;
-  return m[1] === 'github.com'
-    ? `https://raw.githubusercontent.com/${m[2]}/${tag}/${SCHEMA_FILE}`
-    : `https://gitlab.com/${m[2]}/-/raw/${tag}/${SCHEMA_FILE}`;
+  return m[1] === 'github.com' ? `https://raw.githubusercontent.com/${m[2]}/${tag}/${SCHEMA_FILE}` : `https://gitlab.com/${m[2]}/-/raw/${tag}/${SCHEMA_FILE}`;
 }
 
 const posixRelative = (from: string, to: string) => {
@@ -119,7 +117,9 @@ export async function init(opts: InitOptions): Promise<number> {
     '- Waive a finding with a reason and an expiry date: see "waivers" in the README.',
     '- "$schema" lets your editor check the file and complete rule ids and options.',
     ...(schema.local
-      ? [`  It points at this machine's tfguard (${schema.local}); with tfguard installed in the repository (npm install --save-dev), tfguard init writes a path that works everywhere.`]
+      ? [
+          `  It points at this machine's tfguard (${schema.local}); with tfguard installed in the repository (npm install --save-dev), tfguard init writes a path that works everywhere.`,
+        ]
       : []),
     '',
     'Check a plan:  terraform show -json tfplan > plan.json && npx tfguard check plan.json',

@@ -52,8 +52,10 @@ function formatRecord(raw: AuditRecord, s: Style): string {
   for (const o of r.overrides ?? []) lines.push(s.yellow(`  override: ${o.rule}${o.address ? `=${o.address}` : ''}: ${o.reason}`));
   for (const w of r.waived ?? []) lines.push(s.dim(`  waived: ${w.rule} by "${w.address}": ${w.reason} (until ${w.expires})`));
   if (r.expect?.length) lines.push(`  expect: ${r.expect.join(', ')}`);
-  if (r.rollout) lines.push(`  rollout: ${r.rollout.applied} of ${r.rollout.stages} stage(s) applied, batch ${r.rollout.batch}${r.rollout.resumed ? ', resumed' : ''}`);
-  if (r.stage) lines.push(`  stage ${r.stage.index} of ${r.stage.of}${r.stage.group ? ` (${r.stage.group})` : ''}: ${r.stage.targets.join(', ') || 'every other change'}`);
+  if (r.rollout)
+    lines.push(`  rollout: ${r.rollout.applied} of ${r.rollout.stages} stage(s) applied, batch ${r.rollout.batch}${r.rollout.resumed ? ', resumed' : ''}`);
+  if (r.stage)
+    lines.push(`  stage ${r.stage.index} of ${r.stage.of}${r.stage.group ? ` (${r.stage.group})` : ''}: ${r.stage.targets.join(', ') || 'every other change'}`);
   if (r.command) {
     const c = r.command;
     const end = c.timed_out ? 'timed out' : c.exit_code === null ? 'stopped' : `exit ${c.exit_code}`;

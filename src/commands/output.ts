@@ -34,7 +34,8 @@ export function parseTargets(formats: readonly string[] | string | undefined, ou
     return { format: checkName(value.slice(0, eq)), file };
   });
   const bare = targets.filter((t) => t.file === undefined);
-  if (bare.length > 1) throw new UsageError(`--format: only one format can go to stdout (${bare.map((t) => t.format).join(', ')}); give the others a file: --format F=FILE`);
+  if (bare.length > 1)
+    throw new UsageError(`--format: only one format can go to stdout (${bare.map((t) => t.format).join(', ')}); give the others a file: --format F=FILE`);
   if (targets.length === 0) targets.push({ format: 'text' });
   if (output !== undefined) {
     const target = targets.find((t) => t.file === undefined);

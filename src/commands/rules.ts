@@ -30,7 +30,10 @@ export function listRules(opts: { format?: string }): number {
   const sevWidth = Math.max(...words.map((w) => w.length));
   const lines = RULES.map((r, i) => `${r.meta.id.padEnd(width)}  ${words[i]!.padEnd(sevWidth)}  ${r.meta.description}`);
   if (words.some((w) => w.includes('|'))) {
-    lines.push('', 'block|warn: the rule blocks or warns finding by finding (tfguard explain RULE says which); a severity set in .tfguard.json applies to all its findings.');
+    lines.push(
+      '',
+      'block|warn: the rule blocks or warns finding by finding (tfguard explain RULE says which); a severity set in .tfguard.json applies to all its findings.',
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -66,7 +66,11 @@ export async function scan(dirArg: string | undefined, opts: ScanOptions): Promi
 
   const tree = await walk(dir);
   const [terraform, autoApprove, atBase, commits] = await Promise.all([
-    loadTerraform(dir, tree.terraformDirs.map((d) => d.dir), { allBlocks: base !== undefined }),
+    loadTerraform(
+      dir,
+      tree.terraformDirs.map((d) => d.dir),
+      { allBlocks: base !== undefined },
+    ),
     autoApproveFindings(tree.commandFiles),
     prevent && base ? prevent.protectedAtBaseOf(dir, base) : undefined,
     history,
@@ -75,7 +79,12 @@ export async function scan(dirArg: string | undefined, opts: ScanOptions): Promi
   if (commits) all = (await import('../scan/attribute.js')).attributeFindings(all, terraform, commits);
   if (prevent && atBase) all.push(...prevent.preventDestroyFindings(terraform, atBase));
   const inline = scanInlineWaivers(terraform, RULES.map((r) => r.meta.id) as [string, ...string[]]);
-  const { findings, waived, expiredWaivers, notes } = judgeScan(all, { config, inline, today: new Date().toISOString().slice(0, 10), newOnly: opts.newOnly === true });
+  const { findings, waived, expiredWaivers, notes } = judgeScan(all, {
+    config,
+    inline,
+    today: new Date().toISOString().slice(0, 10),
+    newOnly: opts.newOnly === true,
+  });
   sortFindings(findings);
   sortFindings(notes);
 

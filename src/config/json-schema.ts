@@ -83,7 +83,7 @@ export function configJsonSchema(rules: readonly Rule[] = RULES): JsonObject {
   );
   describe(
     child(schema, 'properties', 'waivers'),
-    "Waivers: a finding of the rule whose addresses all match the glob moves to `waived` and no longer counts, until the expiry date (valid through that day, UTC).",
+    'Waivers: a finding of the rule whose addresses all match the glob moves to `waived` and no longer counts, until the expiry date (valid through that day, UTC).',
   );
   const waiver = child(schema, 'properties', 'waivers', 'items', 'properties');
   describe(child(waiver, 'rule'), 'The rule whose findings are waived.');
@@ -98,7 +98,7 @@ export function configJsonSchema(rules: readonly Rule[] = RULES): JsonObject {
     'Declared groups for blast-radius: sets of instances that must not all go at once, across blocks (a Talos config apply and its reset helper per node; vm1 and vm2). A group tfguard finds by itself whose destroyed instances a declared group all covers is judged in the declared group only.',
   );
   const group = child(schema, 'properties', 'groups', 'items', 'properties');
-  describe(child(group, 'name'), 'The group\'s name, shown in findings; unique.');
+  describe(child(group, 'name'), "The group's name, shown in findings; unique.");
   describe(
     child(group, 'members'),
     'Address globs of the group\'s instances. A member is counted by instance key (module keys included): talos_x.cp["a"] and null_resource.reset["a"] are one member "a"; an instance without any key is a member by itself.',

@@ -22,7 +22,7 @@ export function waiverSchema(ruleIds: readonly [string, ...string[]]) {
 /** A declared group: a name, member globs (matched like `protect`) and how many members must stay standing. */
 export const GroupSchema = z.strictObject({
   name: z.string().trim().min(1, 'name the group (it is shown in findings)'),
-  members: z.array(GlobPattern).min(1, 'list the address globs of the group\'s members'),
+  members: z.array(GlobPattern).min(1, "list the address globs of the group's members"),
   quorum: z.number().int().min(1).optional(),
 });
 

@@ -56,7 +56,10 @@ function changedPaths(c: ResourceChange): PathStep[][] {
       if (isObj(unknown)) for (const k of Object.keys(unknown as object)) keys.add(k);
       for (const k of keys) {
         const step: PathStep = Array.isArray(before) ? Number(k) : k;
-        walk((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k], isObj(unknown) ? (unknown as Record<string, unknown>)[k] : false, [...path, step]);
+        walk((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k], isObj(unknown) ? (unknown as Record<string, unknown>)[k] : false, [
+          ...path,
+          step,
+        ]);
       }
       return;
     }
@@ -71,11 +74,13 @@ function changedPaths(c: ResourceChange): PathStep[][] {
 
 function describeChange(c: ResourceChange, secrets: ReadonlySet<string>): string {
   if (c.action === 'update') {
-    const attrs = changedPaths(c).slice(0, MAX_ATTRS).map((p) => {
-      const before = displayAt(c.before, c.beforeSensitive, p, false, secrets);
-      const after = maskedAt(c.afterSensitive, p) ? before : displayAt(c.after, c.afterSensitive, p, c.afterUnknown, secrets);
-      return `${formatPath(p)}: ${before} → ${after}`;
-    });
+    const attrs = changedPaths(c)
+      .slice(0, MAX_ATTRS)
+      .map((p) => {
+        const before = displayAt(c.before, c.beforeSensitive, p, false, secrets);
+        const after = maskedAt(c.afterSensitive, p) ? before : displayAt(c.after, c.afterSensitive, p, c.afterUnknown, secrets);
+        return `${formatPath(p)}: ${before} → ${after}`;
+      });
     return attrs.length > 0 ? `which changes ${attrs.join(', ')}` : 'which is updated in place';
   }
   if (c.action === 'replace') return 'which is itself replaced';

@@ -23,7 +23,10 @@ type HookSpec = Omit<DestroyHook, 'applies'>;
 const hook = (spec: HookSpec): DestroyHook => ({ ...spec, applies: (before) => spec.evidence(before) !== undefined });
 
 /** `attribute = true` when the (possibly nested) attribute is true. */
-const isTrue = (...path: string[]) => (before: unknown) => (block(before, ...path) === true ? `${path.join('.')} = true` : undefined);
+const isTrue =
+  (...path: string[]) =>
+  (before: unknown) =>
+    block(before, ...path) === true ? `${path.join('.')} = true` : undefined;
 
 /**
  * google_project: provider 6 and later have `deletion_policy` (default PREVENT: the apply fails; ABANDON: only
@@ -49,10 +52,40 @@ export const DESTROY_HOOKS: readonly DestroyHook[] = [
     attribute: 'on_destroy.reset',
     evidence: isTrue('on_destroy', 'reset'),
   }),
-  hook({ type: 'aws_s3_bucket', what: 'the AWS provider deletes every object in the bucket before deleting it', attribute: 'force_destroy', evidence: isTrue('force_destroy') }),
-  hook({ type: 'google_storage_bucket', what: 'the Google provider deletes every object in the bucket before deleting it', attribute: 'force_destroy', evidence: isTrue('force_destroy') }),
-  hook({ type: 'aws_ecr_repository', what: 'the AWS provider deletes the repository with every image in it', attribute: 'force_delete', evidence: isTrue('force_delete') }),
-  hook({ type: 'aws_db_instance', what: 'the database is deleted without a final snapshot', attribute: 'skip_final_snapshot', evidence: isTrue('skip_final_snapshot') }),
-  hook({ type: 'aws_rds_cluster', what: 'the cluster is deleted without a final snapshot', attribute: 'skip_final_snapshot', evidence: isTrue('skip_final_snapshot') }),
-  hook({ type: 'google_project', what: 'the Google provider deletes the whole project and everything in it', attribute: 'deletion_policy/skip_delete', evidence: googleProject }),
+  hook({
+    type: 'aws_s3_bucket',
+    what: 'the AWS provider deletes every object in the bucket before deleting it',
+    attribute: 'force_destroy',
+    evidence: isTrue('force_destroy'),
+  }),
+  hook({
+    type: 'google_storage_bucket',
+    what: 'the Google provider deletes every object in the bucket before deleting it',
+    attribute: 'force_destroy',
+    evidence: isTrue('force_destroy'),
+  }),
+  hook({
+    type: 'aws_ecr_repository',
+    what: 'the AWS provider deletes the repository with every image in it',
+    attribute: 'force_delete',
+    evidence: isTrue('force_delete'),
+  }),
+  hook({
+    type: 'aws_db_instance',
+    what: 'the database is deleted without a final snapshot',
+    attribute: 'skip_final_snapshot',
+    evidence: isTrue('skip_final_snapshot'),
+  }),
+  hook({
+    type: 'aws_rds_cluster',
+    what: 'the cluster is deleted without a final snapshot',
+    attribute: 'skip_final_snapshot',
+    evidence: isTrue('skip_final_snapshot'),
+  }),
+  hook({
+    type: 'google_project',
+    what: 'the Google provider deletes the whole project and everything in it',
+    attribute: 'deletion_policy/skip_delete',
+    evidence: googleProject,
+  }),
 ];

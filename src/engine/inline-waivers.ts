@@ -61,7 +61,10 @@ export function parseDirective(d: DirectiveComment, file: string, blocks: string
 /** An error for the first comment that stands above no block. */
 export function refuseStray(stray: readonly DirectiveComment[], shown: (file: string) => string = (f) => f): void {
   const d = stray[0];
-  if (d) throw new InputError(`${shown(d.file)}:${d.line}: a tfguard:${d.text.split(/\s/)[0]} comment must stand right above a resource or removed block (comment lines only in between)`);
+  if (d)
+    throw new InputError(
+      `${shown(d.file)}:${d.line}: a tfguard:${d.text.split(/\s/)[0]} comment must stand right above a resource or removed block (comment lines only in between)`,
+    );
 }
 
 /** The inline waivers of a root module's sources (check, apply); every comment is checked. */

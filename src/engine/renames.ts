@@ -53,7 +53,11 @@ export function findRenames(plan: Plan): Renames {
   const deletes = live.filter((c) => c.action === 'delete');
   const creates = live.filter((c) => c.action === 'create' && !c.importing);
   const edges = new Map<ResourceChange, ResourceChange[]>();
-  for (const d of deletes) edges.set(d, creates.filter((c) => matches(plan, d, c)));
+  for (const d of deletes)
+    edges.set(
+      d,
+      creates.filter((c) => matches(plan, d, c)),
+    );
   const backOf = (c: ResourceChange, from: readonly ResourceChange[]) => from.filter((d) => edges.get(d)!.includes(c));
 
   const pairs: RenamePair[] = [];
@@ -91,8 +95,8 @@ function components(open: readonly ResourceChange[], edges: Map<ResourceChange, 
       for (const d of open) {
         const linked = edges.get(d)!.filter((c) => !taken.has(c));
         if (!deleted.has(d) && !linked.some((c) => created.has(c))) continue;
-        for (const c of linked) if (!created.has(c)) (created.add(c), (grew = true));
-        if (!deleted.has(d)) (deleted.add(d), (grew = true));
+        for (const c of linked) if (!created.has(c)) created.add(c), (grew = true);
+        if (!deleted.has(d)) deleted.add(d), (grew = true);
       }
     }
     for (const d of deleted) seen.add(d);

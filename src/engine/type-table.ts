@@ -49,7 +49,7 @@ export interface TypeMatch {
 }
 
 /** The family of types a rule's `types` option adds. */
-export const CONFIGURED: TypeFamily = { family: 'configured in .tfguard.json', reason: 'its type is listed in the rule\'s `types` option', types: [] };
+export const CONFIGURED: TypeFamily = { family: 'configured in .tfguard.json', reason: "its type is listed in the rule's `types` option", types: [] };
 
 /** The ARM type of an `azapi_resource` without its API version, or undefined. */
 export function armType(values: unknown): string | undefined {

@@ -24,10 +24,7 @@ export interface RuleMeta<O extends z.ZodObject = z.ZodObject> {
  * The `.tf` sources, when the command read them. `not-read`: the plan needed none (no provisioners, nothing
  * removed from the configuration); `missing`: they were needed but could not be found.
  */
-export type SourcesState =
-  | { status: 'loaded'; sources: Sources }
-  | { status: 'not-read' }
-  | { status: 'missing'; reason: string };
+export type SourcesState = { status: 'loaded'; sources: Sources } | { status: 'not-read' } | { status: 'missing'; reason: string };
 
 export interface RuleContext<Options> {
   plan: Plan;

@@ -135,11 +135,7 @@ export function provisioner(type: string, body: Json): SourceProvisioner {
   };
   if (Object.keys(opaque).length > 0) p.opaque = opaque;
   const scripts = stringList(body['scripts']);
-  const script =
-    stringValue(body['script']) ??
-    (scripts ? scripts.join('\n') : undefined) ??
-    stringValue(body['source']) ??
-    stringValue(body['content']);
+  const script = stringValue(body['script']) ?? (scripts ? scripts.join('\n') : undefined) ?? stringValue(body['source']) ?? stringValue(body['content']);
   if (script !== undefined) p.script = script;
   return p;
 }
@@ -151,8 +147,7 @@ export function lifecycle(body: Json): SourceLifecycle {
     preventDestroy: isTrue(life['prevent_destroy']),
     createBeforeDestroy: isTrue(life['create_before_destroy']),
     replaceTriggeredBy: (stringList(life['replace_triggered_by']) ?? []).map(unwrap),
-    ignoreChanges:
-      typeof ignore === 'string' && unwrap(ignore) === 'all' ? 'all' : (stringList(ignore) ?? []).map(unwrap),
+    ignoreChanges: typeof ignore === 'string' && unwrap(ignore) === 'all' ? 'all' : (stringList(ignore) ?? []).map(unwrap),
   };
 }
 

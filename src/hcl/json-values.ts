@@ -4,7 +4,6 @@ import path from 'node:path';
 
 export type Json = Record<string, unknown>;
 
-
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -145,4 +145,3 @@ export function label(value: string): string {
   const v = escapeRegExp(value);
   return `(?:"${v}"|${v}(?![\\w-]))`;
 }
-

@@ -288,4 +288,3 @@ function hclReason(fileName: string, message: string): string {
   const more = diags.length > 1 ? ` (and ${diags.length - 1} more error${diags.length > 2 ? 's' : ''})` : '';
   return oneLine(`line ${first[1]}, column ${first[2]}: ${text}${more}`);
 }
-

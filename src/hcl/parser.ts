@@ -67,7 +67,10 @@ interface Pending {
 
 /** The first line that says what went wrong: Go's `fatal error: ...` / `panic: ...`, else the first line. */
 function crashReason(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const line = lines.find((l) => /^(fatal error|panic|runtime: out of memory)/.test(l)) ?? lines[0] ?? 'no reason given';
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }

@@ -11,4 +11,3 @@ export function moduleDir(sources: Sources, address: string): string | undefined
   if (!found) return undefined;
   return relative(sources.root, found.dir) || '.';
 }
-

@@ -182,7 +182,8 @@ export function looksSound(text: string): boolean {
       let j = i + 1;
       while (j < n && (text.charCodeAt(j) === C.SPACE || text.charCodeAt(j) === C.TAB)) j++;
       const v = j < n ? text.charCodeAt(j) : C.LF;
-      if (v === C.LF || v === C.CR || v === C.HASH || v === C.SLASH || v === C.COMMA || v === C.EQ || v === C.RBRACE || v === C.RBRACKET || v === C.RPAREN) return false;
+      if (v === C.LF || v === C.CR || v === C.HASH || v === C.SLASH || v === C.COMMA || v === C.EQ || v === C.RBRACE || v === C.RBRACKET || v === C.RPAREN)
+        return false;
       i = j;
       continue;
     }

@@ -32,7 +32,6 @@ export interface Runner {
   cli: string;
 }
 
-
 /** The runner recorded in a tfguard hook script, if it can be read back (for `tfguard hook status`). */
 export function recordedRunner(text: string): Runner | undefined {
   const value = (name: string): string | undefined => {

@@ -131,10 +131,7 @@ export function resourceAddress(address: string): string {
   return formatAddress(parsed, { moduleKeys: true, instanceKey: false });
 }
 
-export function formatAddress(
-  parsed: ParsedAddress,
-  opts: { moduleKeys: boolean; instanceKey: boolean } = { moduleKeys: true, instanceKey: true },
-): string {
+export function formatAddress(parsed: ParsedAddress, opts: { moduleKeys: boolean; instanceKey: boolean } = { moduleKeys: true, instanceKey: true }): string {
   const parts = parsed.modules.map((m) => `module.${formatStep(m, opts.moduleKeys)}`);
   if (parsed.mode === 'data') parts.push('data');
   parts.push(parsed.type, formatStep(parsed, opts.instanceKey));

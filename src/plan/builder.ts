@@ -31,9 +31,21 @@ type Path = readonly Key[];
 
 /** Top-level keys whose values the model reads (or the state check looks at); every other key is skipped. */
 const READ = new Set([
-  'format_version', 'terraform_version', 'variables', 'output_changes', 'configuration', 'deferred_changes',
-  'deferred_action_invocations', 'action_invocations', 'errored', 'complete', 'applyable', 'timestamp', 'lineage',
-  'serial', 'version',
+  'format_version',
+  'terraform_version',
+  'variables',
+  'output_changes',
+  'configuration',
+  'deferred_changes',
+  'deferred_action_invocations',
+  'action_invocations',
+  'errored',
+  'complete',
+  'applyable',
+  'timestamp',
+  'lineage',
+  'serial',
+  'version',
 ]);
 const KEY_ORDER = Object.keys(PlanJson.shape);
 /** What is cut out of each change and each prior resource, to be parsed only when needed. */
@@ -44,13 +56,20 @@ const KEPT_ISSUES = 8;
 /** What a skipped value stands for: its kind, for the presence and type checks. */
 function placeholder(first: number): unknown {
   switch (first) {
-    case 0x7b: return {};
-    case 0x5b: return [];
-    case 0x22: return '';
-    case 0x74: return true;
-    case 0x66: return false;
-    case 0x6e: return null;
-    default: return 0;
+    case 0x7b:
+      return {};
+    case 0x5b:
+      return [];
+    case 0x22:
+      return '';
+    case 0x74:
+      return true;
+    case 0x66:
+      return false;
+    case 0x6e:
+      return null;
+    default:
+      return 0;
   }
 }
 
@@ -189,7 +208,9 @@ export class PlanBuilder {
         const inValues = new Collect(values);
         return {
           enter: (k, f) =>
-            k === 'root_module' && f === 0x7b ? this.module((values.root_module = {}) as Obj, ['prior_state', 'values', 'root_module'], (this.priorRoot = newModule())) : SKIP,
+            k === 'root_module' && f === 0x7b
+              ? this.module((values.root_module = {}) as Obj, ['prior_state', 'values', 'root_module'], (this.priorRoot = newModule()))
+              : SKIP,
           capture: (k, v) => inValues.capture(k, v),
           skipped: (k, f) => inValues.skipped(k, f),
         };
@@ -303,10 +324,14 @@ function firstByte(value: unknown): number {
   if (value === null || value === undefined) return 0x6e;
   if (Array.isArray(value)) return 0x5b;
   switch (typeof value) {
-    case 'object': return 0x7b;
-    case 'string': return 0x22;
-    case 'boolean': return value ? 0x74 : 0x66;
-    default: return 0x30;
+    case 'object':
+      return 0x7b;
+    case 'string':
+      return 0x22;
+    case 'boolean':
+      return value ? 0x74 : 0x66;
+    default:
+      return 0x30;
   }
 }
 

@@ -205,7 +205,10 @@ export function collectConfig(root: ConfigModuleShape | undefined) {
     const { prefix, module } = stack.pop()!;
     for (const r of module.resources ?? []) {
       if (r.provisioners && r.provisioners.length > 0) {
-        provisioners.set(prefix + r.address, r.provisioners.map((p) => p.type));
+        provisioners.set(
+          prefix + r.address,
+          r.provisioners.map((p) => p.type),
+        );
       }
       if (r.expressions) expressions.set(prefix + r.address, r.expressions);
     }

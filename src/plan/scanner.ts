@@ -75,7 +75,14 @@ const S_NUMBER = 10;
 const S_LITERAL = 11;
 
 // Number sub-states; the accepting ones may end the number.
-const N_MINUS = 0, N_ZERO = 1, N_INT = 2, N_DOT = 3, N_FRAC = 4, N_E = 5, N_ESIGN = 6, N_EXP = 7;
+const N_MINUS = 0,
+  N_ZERO = 1,
+  N_INT = 2,
+  N_DOT = 3,
+  N_FRAC = 4,
+  N_E = 5,
+  N_ESIGN = 6,
+  N_EXP = 7;
 const ACCEPTING = [false, true, true, false, true, false, false, true];
 
 const OBJECT = 1;
@@ -131,11 +138,18 @@ function matchName(names: [string, Buffer][], chunk: Buffer, start: number, end:
  * Node's own slicers, which `toString` calls after checking its arguments: a large plan has millions of short
  * strings. `toString` where a Node version lacks them.
  */
-const native = Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, start: number, end: number) => string; latin1Slice?: (this: Buffer, start: number, end: number) => string };
+const native = Buffer.prototype as unknown as {
+  utf8Slice?: (this: Buffer, start: number, end: number) => string;
+  latin1Slice?: (this: Buffer, start: number, end: number) => string;
+};
 const utf8Slice = native.utf8Slice;
 const latin1Slice = native.latin1Slice;
-const utf8 = utf8Slice ? (b: Buffer, s: number, e: number): string => utf8Slice.call(b, s, e) : (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
-const latin1 = latin1Slice ? (b: Buffer, s: number, e: number): string => latin1Slice.call(b, s, e) : (b: Buffer, s: number, e: number): string => b.toString('latin1', s, e);
+const utf8 = utf8Slice
+  ? (b: Buffer, s: number, e: number): string => utf8Slice.call(b, s, e)
+  : (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
+const latin1 = latin1Slice
+  ? (b: Buffer, s: number, e: number): string => latin1Slice.call(b, s, e)
+  : (b: Buffer, s: number, e: number): string => b.toString('latin1', s, e);
 
 /** Text of a byte range held in pieces of earlier chunks plus the current one. */
 function textOf(pieces: Buffer[], chunk: Buffer, start: number, end: number): string {
@@ -388,7 +402,12 @@ export class JsonScanner {
         parts.push(utf8(bytes, pos, bytes.length));
         handler.capture(this.capKey, this.parse(parts.join(''), at, this.document), at, raws);
       } else if (this.capRaw) handler.raw!(this.capKey, bytesOf(pieces, chunk, start, end));
-      else handler.capture(this.capKey, pieces.length === 0 ? this.scalar(chunk, start, end, at) : this.parse(textOf(pieces, chunk, start, end), at, this.document), at);
+      else
+        handler.capture(
+          this.capKey,
+          pieces.length === 0 ? this.scalar(chunk, start, end, at) : this.parse(textOf(pieces, chunk, start, end), at, this.document),
+          at,
+        );
     }
     if (depth === 0) {
       this.state = S_DOC;
@@ -476,7 +495,8 @@ export class JsonScanner {
       }
       if (state === S_NUMBER) {
         let next = -1;
-        if (c >= 0x30 && c <= 0x39) next = num === N_MINUS ? (c === 0x30 ? N_ZERO : N_INT) : num === N_ZERO ? -2 : num === N_DOT ? N_FRAC : num === N_E || num === N_ESIGN ? N_EXP : num;
+        if (c >= 0x30 && c <= 0x39)
+          next = num === N_MINUS ? (c === 0x30 ? N_ZERO : N_INT) : num === N_ZERO ? -2 : num === N_DOT ? N_FRAC : num === N_E || num === N_ESIGN ? N_EXP : num;
         else if (c === 0x2e) next = num === N_ZERO || num === N_INT ? N_DOT : -2;
         else if (c === 0x65 || c === 0x45) next = num === N_ZERO || num === N_INT || num === N_FRAC ? N_E : -2;
         else if (c === 0x2b || c === 0x2d) next = num === N_E ? N_ESIGN : -2;

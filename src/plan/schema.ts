@@ -108,9 +108,7 @@ export const ConfigModule: z.ZodType<ConfigModuleShape> = z.looseObject({
   variables: z.record(z.string(), z.looseObject({ sensitive: z.boolean().optional() })).optional(),
   resources: z.array(ConfigResource).optional(),
   get module_calls() {
-    return z
-      .record(z.string(), z.looseObject({ source: z.string().optional(), module: ConfigModule.optional() }))
-      .optional();
+    return z.record(z.string(), z.looseObject({ source: z.string().optional(), module: ConfigModule.optional() })).optional();
   },
 });
 
@@ -170,9 +168,7 @@ export const PlanJson = z.looseObject({
       }),
     )
     .optional(),
-  prior_state: z
-    .looseObject({ values: z.looseObject({ root_module: StateModule.optional() }).optional() })
-    .optional(),
+  prior_state: z.looseObject({ values: z.looseObject({ root_module: StateModule.optional() }).optional() }).optional(),
   configuration: z.looseObject({ root_module: ConfigModule.optional() }).optional(),
   deferred_changes: z.array(DeferredChange).optional(),
   deferred_action_invocations: z.array(DeferredActionInvocation).optional(),

@@ -97,18 +97,13 @@ export function checkShape(source: string, json: unknown, changeCount?: number):
   }
   const major = Number(version.split('.')[0]);
   if (/^\d+\.\d+$/.test(version) && !SUPPORTED_MAJORS.includes(major)) {
-    throw new InputError(
-      `${source}: format_version ${version} is not supported (tfguard reads ${SUPPORTED_MAJORS.join('.x and ')}.x)`,
-    );
+    throw new InputError(`${source}: format_version ${version} is not supported (tfguard reads ${SUPPORTED_MAJORS.join('.x and ')}.x)`);
   }
   if (!hasPlannedValues && !hasChanges) {
     const rc = json.resource_changes;
     const changes = !('resource_changes' in json)
       ? 'no resource_changes'
       : `resource_changes is ${Array.isArray(rc) ? 'empty' : rc === null ? 'null' : typeof rc === 'object' ? 'an object' : `a ${typeof rc}`}`;
-    throw new InputError(
-      `${source}: has no planned_values and ${changes}: not a plan (an empty state? ` +
-        'a trimmed plan must keep its resource_changes)',
-    );
+    throw new InputError(`${source}: has no planned_values and ${changes}: not a plan (an empty state? ` + 'a trimmed plan must keep its resource_changes)');
   }
 }

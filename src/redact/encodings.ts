@@ -56,8 +56,7 @@ function uriEncode(s: string): string[] {
 }
 
 /** Terraform's urlencode (Go's url.QueryEscape). */
-const queryEscape = (uri: string) =>
-  uri.replace(/%20/g, '+').replace(/[!*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const queryEscape = (uri: string) => uri.replace(/%20/g, '+').replace(/[!*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 const shellQuoted = (s: string) => s.replaceAll("'", `'\\''`);
 
@@ -66,18 +65,7 @@ function planForms(secret: string): string[] {
   const go = goEscape(secret);
   const js = jsEscape(secret);
   const uri = uriEncode(secret);
-  return [
-    secret,
-    go,
-    goEscape(go),
-    js,
-    jsEscape(js),
-    hclQuote(secret),
-    hclQuote(go),
-    ...uri,
-    ...uri.map(queryEscape),
-    ...uriEncode(go).map(queryEscape),
-  ];
+  return [secret, go, goEscape(go), js, jsEscape(js), hclQuote(secret), hclQuote(go), ...uri, ...uri.map(queryEscape), ...uriEncode(go).map(queryEscape)];
 }
 
 /** Every literal form of a secret, without repeats. */

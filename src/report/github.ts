@@ -39,11 +39,15 @@ function findingCommand(report: Report, f: ReportFinding, prefix: string): strin
   const hidden = f.addresses.length - shown.length;
   if (hidden > 0) shown.push(`… and ${hidden} more (--format json lists them all)`);
   const body = [`${prefix}${f.message}`, ...shown].join('\n');
-  return command(f.severity === 'block' ? 'error' : 'warning', {
-    file: f.location ? artifactPath(report, f.location.file) : undefined,
-    line: f.location ? f.location.line : undefined,
-    title: `tfguard ${f.rule}`,
-  }, body);
+  return command(
+    f.severity === 'block' ? 'error' : 'warning',
+    {
+      file: f.location ? artifactPath(report, f.location.file) : undefined,
+      line: f.location ? f.location.line : undefined,
+      title: `tfguard ${f.rule}`,
+    },
+    body,
+  );
 }
 
 function count(n: number, word: string): string {
@@ -56,12 +60,18 @@ function decisionCommand(set: ReportSet): string {
   const warnings = findings.length - blocking;
   const plans = set.reports.length > 1 ? ` (${set.reports.length} plans)` : '';
   if (set.decision === 'block') {
-    return command('error', { title: 'tfguard: blocked' },
-      `BLOCKED: do not apply this plan${plans}. ${count(blocking, 'blocking finding')}, ${count(warnings, 'warning')}.`);
+    return command(
+      'error',
+      { title: 'tfguard: blocked' },
+      `BLOCKED: do not apply this plan${plans}. ${count(blocking, 'blocking finding')}, ${count(warnings, 'warning')}.`,
+    );
   }
   if (set.decision === 'warn') {
-    return command('notice', { title: 'tfguard: review' },
-      `WARN: a person must review this plan${plans}; -auto-approve is refused (${count(warnings, 'warning')}).`);
+    return command(
+      'notice',
+      { title: 'tfguard: review' },
+      `WARN: a person must review this plan${plans}; -auto-approve is refused (${count(warnings, 'warning')}).`,
+    );
   }
   return command('notice', { title: 'tfguard: pass' }, `PASS: no rule fired${plans}.`);
 }

@@ -28,19 +28,12 @@ export function stripIllegalXml(text: string): string {
  * (src/report/escape.ts): a CI page or a terminal shows them, never obeys them.
  */
 export function escapeXmlText(text: string): string {
-  return escapeControls(stripIllegalXml(text), '\t\n\r')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#13;');
+  return escapeControls(stripIllegalXml(text), '\t\n\r').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 }
 
 /** A double-quoted attribute value; tab, newline and carriage return as references, which survive normalization. */
 export function escapeXmlAttribute(text: string): string {
-  return escapeXmlText(text)
-    .replace(/"/g, '&quot;')
-    .replace(/\t/g, '&#9;')
-    .replace(/\n/g, '&#10;');
+  return escapeXmlText(text).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 }
 
 function attrs(values: Record<string, string | number>): string {

@@ -134,8 +134,10 @@ function verdictDetail(set: ReportSet): string {
   const blocking = set.reports.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'block').length, 0);
   const warnings = set.reports.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warn').length, 0);
   if (set.decision === 'block') {
-    return `${plural(blocking, 'blocking finding')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}. ` +
-      'Change the plan, or waive a finding with a reason in `.tfguard.json`.';
+    return (
+      `${plural(blocking, 'blocking finding')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}. ` +
+      'Change the plan, or waive a finding with a reason in `.tfguard.json`.'
+    );
   }
   if (set.decision === 'warn') {
     return `${plural(warnings, 'warning')}: a person must review the plan; \`-auto-approve\` is refused.`;
@@ -251,7 +253,10 @@ function waivedLines(report: Report, limits: Limits): string[] {
   if (report.waived.length === 0) return [];
   const lines = ['', '<details>', `<summary>Waived: ${plural(report.waived.length, 'finding')}</summary>`, ''];
   for (const w of report.waived.slice(0, limits.waived)) {
-    const addresses = w.addresses.slice(0, 5).map((a) => mdCode(a)).join(', ');
+    const addresses = w.addresses
+      .slice(0, 5)
+      .map((a) => mdCode(a))
+      .join(', ');
     const more = w.addresses.length > 5 ? ` and ${w.addresses.length - 5} more` : '';
     lines.push(
       `- ${SEVERITY_ICON[w.severity]} ${mdCode(w.rule)} on ${addresses}${more} — ${mdMessage(w.message)}`,
@@ -268,7 +273,9 @@ function overriddenLines(report: Report): string[] {
   const lines = ['', `**Overridden for this run** (${report.overridden.length}):`, ''];
   for (const o of report.overridden) {
     const allow = `--allow ${o.override.rule}${o.override.address ? `=${o.override.address}` : ''}`;
-    lines.push(`- ${mdCode(o.rule)} (${o.severity}) on ${plural(o.addresses.length, 'address')} by ${mdCode(allow)}: ${mdText(o.override.reason)} — ${mdMessage(o.message)}`);
+    lines.push(
+      `- ${mdCode(o.rule)} (${o.severity}) on ${plural(o.addresses.length, 'address')} by ${mdCode(allow)}: ${mdText(o.override.reason)} — ${mdMessage(o.message)}`,
+    );
     for (const a of o.addresses.slice(0, 5)) lines.push(`  - ${mdCode(a)}`);
     if (o.addresses.length > 5) lines.push(`  - … and ${o.addresses.length - 5} more`);
     for (const c of commandsFor(report, o.addresses)) lines.push(`  - runs at destroy time: ${mdCode(c.command)}`);
@@ -280,9 +287,7 @@ function expiredLines(report: Report): string[] {
   if (report.expired_waivers.length === 0) return [];
   const lines = ['', `**${ICON.warn} Expired waivers** (they no longer waive anything):`, ''];
   for (const e of report.expired_waivers) {
-    lines.push(
-      `- ${mdCode(e.rule)} ${waivedBy(e)} expired ${mdText(e.expires)} — would have waived ${plural(e.matched, 'finding')}: ${mdText(e.reason)}`,
-    );
+    lines.push(`- ${mdCode(e.rule)} ${waivedBy(e)} expired ${mdText(e.expires)} — would have waived ${plural(e.matched, 'finding')}: ${mdText(e.reason)}`);
   }
   return lines;
 }

@@ -69,11 +69,15 @@ function overriddenBlock(report: Report, s: Style): string[] {
   const lines = [s.yellow(s.bold(`Overridden for this run (${overridden.length}): these still happen if you confirm.`))];
   for (const o of overridden) {
     const allow = `--allow ${o.override.rule}${o.override.address ? `=${o.override.address}` : ''}`;
-    lines.push(`${s.yellow('OVERRIDDEN')}  ${s.bold(o.rule)} on ${o.addresses.length} address(es) by ${allow}: ${o.override.reason}`, `  ${o.severity}: ${o.message}`);
+    lines.push(
+      `${s.yellow('OVERRIDDEN')}  ${s.bold(o.rule)} on ${o.addresses.length} address(es) by ${allow}: ${o.override.reason}`,
+      `  ${o.severity}: ${o.message}`,
+    );
     for (const a of o.addresses.slice(0, MAX_ADDRESSES)) lines.push(`    - ${a}`);
     if (o.addresses.length > MAX_ADDRESSES) lines.push(s.dim(`    … and ${o.addresses.length - MAX_ADDRESSES} more (--format json lists them all)`));
     for (const c of commandsFor(report, o.addresses)) {
-      const danger = c.destructive.length > 0 ? ` — DESTRUCTIVE (${c.destructive.join(', ')})` : c.unknown !== undefined ? ` — CANNOT TELL what runs (${c.unknown})` : '';
+      const danger =
+        c.destructive.length > 0 ? ` — DESTRUCTIVE (${c.destructive.join(', ')})` : c.unknown !== undefined ? ` — CANNOT TELL what runs (${c.unknown})` : '';
       lines.push(`    runs at destroy time (${c.provisioner}, ${c.file}:${c.line}): ${c.command}${danger}`);
     }
   }
@@ -87,18 +91,26 @@ function decisionLine(report: Report, s: Style): string {
   const blocking = report.findings.filter((f) => f.severity === 'block').length;
   const warnings = report.findings.length - blocking;
   if (report.decision === 'block') {
-    return s.red(s.bold(`BLOCKED: do not apply this plan.`)) +
+    return (
+      s.red(s.bold(`BLOCKED: do not apply this plan.`)) +
       ` ${blocking} blocking finding${blocking === 1 ? '' : 's'}` +
       (warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : '') +
-      '. Change the plan, or waive with a reason in .tfguard.json.' + plus;
+      '. Change the plan, or waive with a reason in .tfguard.json.' +
+      plus
+    );
   }
   if (report.decision === 'warn') {
-    return s.yellow(s.bold('WARN: a person must review this plan')) +
-      ` (${warnings} warning${warnings === 1 ? '' : 's'}): tfguard apply asks for confirmation, and refuses to apply it with -auto-approve.` + plus;
+    return (
+      s.yellow(s.bold('WARN: a person must review this plan')) +
+      ` (${warnings} warning${warnings === 1 ? '' : 's'}): tfguard apply asks for confirmation, and refuses to apply it with -auto-approve.` +
+      plus
+    );
   }
   if (overridden > 0) {
-    return s.yellow(s.bold(`PASS with ${overridden} overridden finding${overridden === 1 ? '' : 's'}:`)) +
-      ' nothing else fired; -auto-approve is refused and a person must confirm on a terminal.';
+    return (
+      s.yellow(s.bold(`PASS with ${overridden} overridden finding${overridden === 1 ? '' : 's'}:`)) +
+      ' nothing else fired; -auto-approve is refused and a person must confirm on a terminal.'
+    );
   }
   return s.green(s.bold('PASS:')) + ' no rule fired.';
 }
@@ -137,7 +149,9 @@ export function formatText(raw: Report, opts: { color?: boolean } = {}): string 
     lines.push(s.yellow(`Expired waiver: ${e.rule} ${waiverLabel(e)} expired ${e.expires} and no longer waives (${e.reason}).`));
   }
   for (const u of report.unmatched_waivers ?? []) {
-    lines.push(s.yellow(`Unmatched waiver: ${u.rule} "${u.address}" matches no resource in this plan and waives nothing (a typo, or a resource that is gone?).`));
+    lines.push(
+      s.yellow(`Unmatched waiver: ${u.rule} "${u.address}" matches no resource in this plan and waives nothing (a typo, or a resource that is gone?).`),
+    );
   }
   if (report.expired_waivers.length + (report.unmatched_waivers?.length ?? 0) > 0) lines.push('');
   lines.push(decisionLine(report, s));

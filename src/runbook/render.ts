@@ -38,8 +38,7 @@ export interface RenderInput {
   source?: string | undefined;
 }
 
-const scalar = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
 
 /** What a placeholder stands for, for one instance (or none: preflight). */
 function resolver(input: RenderInput, target: Target | undefined): (name: string) => Resolved {
@@ -81,9 +80,7 @@ function render(input: RenderInput, phase: Phase, step: RunbookStep, target: Tar
 function settle(input: RenderInput, problems: string[], commands: PlannedCommand[]): PlannedCommand[] {
   if (problems.length === 0) return commands;
   const where = input.source ?? '.tfguard.json';
-  throw new InputError(
-    `${where}: ${[...new Set(problems)].join('; ')}. A secret never goes on a command line: nothing was run and nothing was applied.`,
-  );
+  throw new InputError(`${where}: ${[...new Set(problems)].join('; ')}. A secret never goes on a command line: nothing was run and nothing was applied.`);
 }
 
 /** The address without its module path (`kubernetes_x.y["a"]` of `module.m.kubernetes_x.y["a"]`). */
@@ -113,7 +110,8 @@ export function beforeDestroyCommands(runbook: Runbook, plan: Plan, input: Rende
     if (seen.has(change.address)) continue;
     seen.add(change.address);
     for (const step of runbook.beforeDestroy) {
-      if (addressMatcher(step.match ?? [])(change.address)) commands.push(...render(input, 'before_destroy', step, { address: change.address, change }, problems));
+      if (addressMatcher(step.match ?? [])(change.address))
+        commands.push(...render(input, 'before_destroy', step, { address: change.address, change }, problems));
     }
   }
   return settle(input, problems, commands);
@@ -126,7 +124,9 @@ export function beforeDestroyCommands(runbook: Runbook, plan: Plan, input: Rende
 export function healthCommands(runbook: Runbook, members: readonly string[], input: RenderInput): PlannedCommand[] {
   const problems: string[] = [];
   const commands = runbook.health.flatMap((step) =>
-    usesInstance(step.run) ? members.flatMap((address) => render(input, 'health', step, { address }, problems)) : render(input, 'health', step, undefined, problems),
+    usesInstance(step.run)
+      ? members.flatMap((address) => render(input, 'health', step, { address }, problems))
+      : render(input, 'health', step, undefined, problems),
   );
   return settle(input, problems, commands);
 }

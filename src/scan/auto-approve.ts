@@ -67,9 +67,7 @@ async function scanFile(file: CommandFile): Promise<ScanFinding[]> {
   if (file.kind === 'package-json') {
     const scripts = packageScripts(text);
     if (scripts) {
-      return scripts.flatMap(({ name, value, line }) =>
-        findInLine(value).map((hit) => finding(file.rel, line, hit, `${label} "${name}"`)),
-      );
+      return scripts.flatMap(({ name, value, line }) => findInLine(value).map((hit) => finding(file.rel, line, hit, `${label} "${name}"`)));
     }
     // Not valid JSON: read it as lines, so a broken file hides nothing.
   }
@@ -92,7 +90,11 @@ export function checkedJobs(text: string, kind: CommandFileKind): (line: number)
   if (kind === 'github-actions') {
     const jobs = lines.findIndex((l) => /^jobs\s*:\s*$/.test(l));
     if (jobs >= 0) {
-      const indent = lines.slice(jobs + 1).find((l) => l.trim() !== '')?.search(/\S/) ?? -1;
+      const indent =
+        lines
+          .slice(jobs + 1)
+          .find((l) => l.trim() !== '')
+          ?.search(/\S/) ?? -1;
       for (let i = jobs + 1; i < lines.length; i++) {
         const l = lines[i]!;
         if (l.trim() === '') continue;
@@ -140,9 +142,7 @@ function finding(file: string, line: number, hit: Hit, where: string): ScanFindi
       'Run `tfguard check` on that plan earlier in the same job, or apply it with `tfguard apply PLANFILE`.';
     return { rule: 'auto-approve', severity: 'warn', message, file, line };
   }
-  const message =
-    `\`${hit.command}\` (${where}) ${WHAT[hit.via]}. ` +
-    'Use `tfguard apply` instead: it refuses -auto-approve when the plan has findings.';
+  const message = `\`${hit.command}\` (${where}) ${WHAT[hit.via]}. ` + 'Use `tfguard apply` instead: it refuses -auto-approve when the plan has findings.';
   return { rule: 'auto-approve', severity: 'block', message, file, line };
 }
 
@@ -219,7 +219,11 @@ function segmentHit(segment: string, fedBy: Segment | undefined, ci: boolean): H
 
 /** The saved plan file given to `apply`: its first argument that is not an option or an option's value. */
 function savedPlanArgument(rest: string): string | undefined {
-  const words = rest.replace(/\s+\d*>+\s*\S*\s*$/, '').trim().split(/\s+/).filter(Boolean);
+  const words = rest
+    .replace(/\s+\d*>+\s*\S*\s*$/, '')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!.replace(/^["']|["']$/g, '');
     if (w.startsWith('-')) {

@@ -149,9 +149,14 @@ export async function changedSinceBase(dir: string, prefix: string, range: Range
   if (!diff.ok) throw new InputError(`git diff-tree ${range.spec} failed: ${lastLine(diff.stderr)}`);
   const paths = new Set<string>();
   const atBase: FileEntry[] = [];
-  parseRaw(diff.stdout, prefix, () => {}, ({ rel, before }) => {
-    paths.add(rel);
-    if (before) atBase.push(before);
-  });
+  parseRaw(
+    diff.stdout,
+    prefix,
+    () => {},
+    ({ rel, before }) => {
+      paths.add(rel);
+      if (before) atBase.push(before);
+    },
+  );
   return { paths, atBase };
 }

@@ -147,6 +147,12 @@ async function scanFiles(folder: string, files: FileEntry[], blobs: Map<string, 
   await Promise.all([...new Set(written.map((f) => path.posix.dirname(f.rel)))].map((d) => mkdir(path.join(folder, d), { recursive: true })));
   await Promise.all(written.map((f) => writeFile(path.join(folder, f.rel), blobs.get(f.blob)!)));
   const found = await walk(folder);
-  const [tree, autoApprove] = await Promise.all([loadTerraform(folder, found.terraformDirs.map((d) => d.dir)), autoApproveFindings(found.commandFiles)]);
+  const [tree, autoApprove] = await Promise.all([
+    loadTerraform(
+      folder,
+      found.terraformDirs.map((d) => d.dir),
+    ),
+    autoApproveFindings(found.commandFiles),
+  ]);
   return { files: new Set(written.map((f) => f.rel)), sameAsDir: new Set(), tree, autoApprove };
 }

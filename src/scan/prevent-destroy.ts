@@ -44,7 +44,11 @@ async function changedAtBase(dir: string, base: GitBase): Promise<{ rel: string;
     .split('\0')
     .filter((rel) => rel !== '' && isTerraformFile(path.posix.basename(rel)) && !isSkippedPath(rel));
   if (rels.length === 0) return [];
-  const blobs = await readBlobs(dir, rels.map((rel) => `${base.commit}:${base.prefix}${rel}`), '--base');
+  const blobs = await readBlobs(
+    dir,
+    rels.map((rel) => `${base.commit}:${base.prefix}${rel}`),
+    '--base',
+  );
   return rels.flatMap((rel, i) => {
     const blob = blobs[i];
     return blob === undefined ? [] : [{ rel, text: blob.toString('utf8') }]; // missing: not a file at REF
@@ -135,9 +139,7 @@ export function preventDestroyFindings(tree: TerraformTree, base: BaseProtected)
     }
   }
   const forgotten = new Set(
-    tree.removed
-      .filter(({ block }) => !block.destroy)
-      .map(({ block, rel }) => `${path.posix.dirname(rel)}\0${block.from.replace(/\[[^\]]*\]$/, '')}`),
+    tree.removed.filter(({ block }) => !block.destroy).map(({ block, rel }) => `${path.posix.dirname(rel)}\0${block.from.replace(/\[[^\]]*\]$/, '')}`),
   );
   const modules = tree.modulePaths;
 

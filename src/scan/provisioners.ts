@@ -59,5 +59,12 @@ function toFinding(p: Pending): ScanFinding {
       : runs.unknown !== undefined
         ? ` — tfguard cannot tell what it runs (${runs.unknown}); \`tfguard check\` on a plan shows it. ${review}`
         : `. ${review}`;
-  return { rule: 'destroy-provisioner', severity: destructive.length > 0 ? 'block' : 'warn', message: `${who} \`${runs.text}\`${tail}`, file: p.file, line: p.line, addresses };
+  return {
+    rule: 'destroy-provisioner',
+    severity: destructive.length > 0 ? 'block' : 'warn',
+    message: `${who} \`${runs.text}\`${tail}`,
+    file: p.file,
+    line: p.line,
+    addresses,
+  };
 }

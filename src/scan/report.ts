@@ -70,7 +70,8 @@ export function formatScanText(raw: ScanResult, opts: { color?: boolean } = {}):
   }
   if (result.waived.length > 0) {
     lines.push(s.dim(`Waived (${result.waived.length}):`));
-    for (const w of result.waived) lines.push(s.dim(`  ${w.rule} at ${w.file}:${w.line} by ${waiverLabel(w.waiver)}: ${w.waiver.reason} (until ${w.waiver.expires})`));
+    for (const w of result.waived)
+      lines.push(s.dim(`  ${w.rule} at ${w.file}:${w.line} by ${waiverLabel(w.waiver)}: ${w.waiver.reason} (until ${w.waiver.expires})`));
     lines.push('');
   }
   for (const e of result.expiredWaivers) {
@@ -85,7 +86,9 @@ export function formatScanText(raw: ScanResult, opts: { color?: boolean } = {}):
         ` ${plural(blocking, 'blocking finding')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}. Change the sources.`,
     );
     if (result.findings.some((f) => f.rule === 'destroy-provisioner' && f.severity === 'block')) {
-      lines.push('A destroy-time provisioner that was reviewed can be waived right above its block: # tfguard:allow destroy-provisioner reason="..." expires=YYYY-MM-DD');
+      lines.push(
+        'A destroy-time provisioner that was reviewed can be waived right above its block: # tfguard:allow destroy-provisioner reason="..." expires=YYYY-MM-DD',
+      );
     }
     if (result.findings.some((f) => f.onlyInCommit && f.severity === 'block')) {
       const base = result.commits?.range.includes('..') ? ` ${result.commits.range.split('..')[0]}` : '';
@@ -94,7 +97,9 @@ export function formatScanText(raw: ScanResult, opts: { color?: boolean } = {}):
   } else if (result.decision === 'warn') {
     lines.push(s.yellow(s.bold('WARN: a person must review this change;')) + ` ${plural(warnings, 'warning')}.`);
   } else if (result.notes.length > 0) {
-    lines.push(s.green(s.bold('PASS:')) + ` nothing this change adds fired (${plural(result.notes.length, 'finding')} that ${before} already has: notes above).`);
+    lines.push(
+      s.green(s.bold('PASS:')) + ` nothing this change adds fired (${plural(result.notes.length, 'finding')} that ${before} already has: notes above).`,
+    );
   } else {
     lines.push(s.green(s.bold('PASS:')) + ' no rule fired.');
   }

@@ -94,7 +94,9 @@ export async function loadTerraform(dir: string, dirs: readonly string[], opts: 
   }
   tree.blocks = collect(dir, tmp, [...sources.blocks.values()], roots);
   tree.removed = collect(dir, tmp, sources.removed, roots);
-  tree.strayDirectives = (sources.strayDirectives ?? []).map((d) => ({ ...d, file: relPath(dir, path.resolve(tmp, d.file)) })).filter((d) => !isSkippedPath(d.file));
+  tree.strayDirectives = (sources.strayDirectives ?? [])
+    .map((d) => ({ ...d, file: relPath(dir, path.resolve(tmp, d.file)) }))
+    .filter((d) => !isSkippedPath(d.file));
   return tree;
 }
 

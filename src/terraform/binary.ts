@@ -61,9 +61,7 @@ export async function runTerraform(args: string[], opts: BinaryChoice & { cwd?: 
       throw new TerraformFailure(`${bin} ${args.join(' ')}`, diagnostics, detail);
     }
   }
-  throw new TerraformError(
-    `no ${bins.join(' or ')} binary found (set --terraform-bin or TFGUARD_TERRAFORM_BIN)`,
-  );
+  throw new TerraformError(`no ${bins.join(' or ')} binary found (set --terraform-bin or TFGUARD_TERRAFORM_BIN)`);
 }
 
 /** The first candidate binary that runs, with its version (`<bin> version -json`). */
@@ -127,7 +125,11 @@ function spawnStreaming(bin: string, args: string[], cwd: string | undefined, on
 }
 
 /** `<bin> args...` with the first binary that exists, its stdout streamed to `onStdout` (never one string). */
-export async function runTerraformStreaming(args: string[], opts: BinaryChoice & { cwd?: string | undefined }, onStdout: (chunk: Buffer) => void): Promise<void> {
+export async function runTerraformStreaming(
+  args: string[],
+  opts: BinaryChoice & { cwd?: string | undefined },
+  onStdout: (chunk: Buffer) => void,
+): Promise<void> {
   const bins = candidates(opts);
   for (const bin of bins) {
     if ((await spawnStreaming(bin, args, opts.cwd, onStdout)) !== 'missing') return;

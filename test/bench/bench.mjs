@@ -26,7 +26,10 @@ const JQ = process.env.BENCH_JQ !== '0' && has('jq');
 const TERRAFORM = process.env.BENCH_APPLY !== '0' && has('terraform');
 const dir = mkdtempSync(join(tmpdir(), 'tfguard-bench-'));
 const rows = [];
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 /** One run: wall seconds, peak RSS in MiB, exit code, stdout. */
 function once(cmd, args, opts = {}) {
@@ -55,7 +58,12 @@ function measure(commands, runs) {
 
 const fmt = (m) => (m.code === null ? 'killed' : `${m.seconds.toFixed(2)} s, ${m.rss.toFixed(0)} MiB`);
 const row = (what, ours, base, baseName) =>
-  rows.push({ what, tfguard: fmt(ours), baseline: base ? `${baseName} ${base.failed ?? fmt(base)}` : baseName ?? '', ratio: base && !base.failed ? (ours.seconds / base.seconds).toFixed(2) : '—' });
+  rows.push({
+    what,
+    tfguard: fmt(ours),
+    baseline: base ? `${baseName} ${base.failed ?? fmt(base)}` : (baseName ?? ''),
+    ratio: base && !base.failed ? (ours.seconds / base.seconds).toFixed(2) : '—',
+  });
 
 function check(file, extra = []) {
   return { cmd: process.execPath, args: [bin, 'check', file, '--format', 'json', ...extra], opts: { cwd: dir } };
@@ -78,12 +86,27 @@ function syntheticPlan(n, every) {
     resources.push({ address, mode: 'managed', type: 'terraform_data', name: 'disk', index: i, values, sensitive_values: { input: { token: true } } });
     const destroy = i % every === 0;
     changes.push({
-      address, module_address: `module.node["n${i % 50}"]`, mode: 'managed', type: 'terraform_data', name: 'disk', index: i,
-      change: { actions: destroy ? ['delete', 'create'] : ['no-op'], before: values, after: values, after_unknown: {}, before_sensitive: { input: { token: true } }, after_sensitive: { input: { token: true } } },
+      address,
+      module_address: `module.node["n${i % 50}"]`,
+      mode: 'managed',
+      type: 'terraform_data',
+      name: 'disk',
+      index: i,
+      change: {
+        actions: destroy ? ['delete', 'create'] : ['no-op'],
+        before: values,
+        after: values,
+        after_unknown: {},
+        before_sensitive: { input: { token: true } },
+        after_sensitive: { input: { token: true } },
+      },
     });
   }
   return {
-    format_version: '1.2', terraform_version: '1.11.4', planned_values: { root_module: {} }, resource_changes: changes,
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    planned_values: { root_module: {} },
+    resource_changes: changes,
     prior_state: { format_version: '1.0', values: { root_module: { child_modules: [{ address: 'module.node', resources }] } } },
     configuration: { root_module: {} },
   };
@@ -110,9 +133,25 @@ function massDelete(count) {
   const out = join(dir, `delete-${count}.json`);
   const changes = [];
   for (let i = 0; i < count; i++) {
-    changes.push({ address: `terraform_data.node["n${i}"]`, mode: 'managed', type: 'terraform_data', name: 'node', index: `n${i}`, change: { actions: ['delete'], before: { id: `id-${i}` }, after: null, after_unknown: {}, before_sensitive: {}, after_sensitive: false } });
+    changes.push({
+      address: `terraform_data.node["n${i}"]`,
+      mode: 'managed',
+      type: 'terraform_data',
+      name: 'node',
+      index: `n${i}`,
+      change: { actions: ['delete'], before: { id: `id-${i}` }, after: null, after_unknown: {}, before_sensitive: {}, after_sensitive: false },
+    });
   }
-  writeFileSync(out, JSON.stringify({ format_version: '1.2', terraform_version: '1.11.4', planned_values: { root_module: {} }, resource_changes: changes, configuration: { root_module: {} } }));
+  writeFileSync(
+    out,
+    JSON.stringify({
+      format_version: '1.2',
+      terraform_version: '1.11.4',
+      planned_values: { root_module: {} },
+      resource_changes: changes,
+      configuration: { root_module: {} },
+    }),
+  );
   return out;
 }
 
@@ -123,10 +162,14 @@ function sourceTree() {
     const d = join(tree, 'modules', `m${m}`);
     mkdirSync(d, { recursive: true });
     let main = '';
-    for (let i = 0; i < 8; i++) main += `resource "terraform_data" "r${i}" {\n  input = { name = "m${m}-${i}" }\n  lifecycle {\n    ignore_changes = [input]\n  }\n}\n`;
+    for (let i = 0; i < 8; i++)
+      main += `resource "terraform_data" "r${i}" {\n  input = { name = "m${m}-${i}" }\n  lifecycle {\n    ignore_changes = [input]\n  }\n}\n`;
     if (m % 10 === 0) main += 'resource "terraform_data" "reset" {\n  provisioner "local-exec" {\n    when    = destroy\n    command = "echo reset"\n  }\n}\n';
     writeFileSync(join(d, 'main.tf'), main);
-    writeFileSync(join(d, 'variables.tf'), Array.from({ length: 10 }, (_, i) => `variable "v${i}" {\n  type    = string\n  default = "m${m}-${i}"\n}\n`).join(''));
+    writeFileSync(
+      join(d, 'variables.tf'),
+      Array.from({ length: 10 }, (_, i) => `variable "v${i}" {\n  type    = string\n  default = "m${m}-${i}"\n}\n`).join(''),
+    );
     writeFileSync(join(d, 'outputs.tf'), Array.from({ length: 8 }, (_, i) => `output "o${i}" {\n  value = terraform_data.r${i}.id\n}\n`).join(''));
   }
   writeFileSync(join(tree, 'main.tf'), Array.from({ length: 100 }, (_, m) => `module "m${m}" {\n  source = "./modules/m${m}"\n}\n`).join(''));
@@ -149,8 +192,19 @@ function neededTree(tree) {
 function provisionerPlan() {
   const out = join(dir, 'provisioner-plan.json');
   const change = (address, module, name, actions) => ({
-    address, module_address: module, mode: 'managed', type: 'terraform_data', name,
-    change: { actions, before: { id: 'x' }, after: actions.includes('delete') && !actions.includes('create') ? null : { id: 'x' }, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
+    address,
+    module_address: module,
+    mode: 'managed',
+    type: 'terraform_data',
+    name,
+    change: {
+      actions,
+      before: { id: 'x' },
+      after: actions.includes('delete') && !actions.includes('create') ? null : { id: 'x' },
+      after_unknown: {},
+      before_sensitive: {},
+      after_sensitive: {},
+    },
   });
   const changes = [change('module.m0.terraform_data.reset', 'module.m0', 'reset', ['delete'])];
   for (let m = 1; m < 100; m++) changes.push(change(`module.m${m}.terraform_data.r0`, `module.m${m}`, 'r0', ['no-op']));
@@ -186,7 +240,10 @@ function plansRows(base) {
     if (got.jq) row(got.bare ? `check, ${size} plan` : what, got.tfguard, got.jq, 'jq delete count');
     if (!got.bare && !got.jq) row(what, got.tfguard, undefined, '');
     if (mb === Math.max(...SIZES) && mb > 100) {
-      const [stdin] = measure([{ cmd: 'sh', args: ['-c', `cat "${file}" | "${process.execPath}" "${bin}" check - --format json >/dev/null`], opts: { cwd: dir } }], 1);
+      const [stdin] = measure(
+        [{ cmd: 'sh', args: ['-c', `cat "${file}" | "${process.execPath}" "${bin}" check - --format json >/dev/null`], opts: { cwd: dir } }],
+        1,
+      );
       row(`check - (stdin), ${size} plan`, stdin, undefined, '');
     }
     rmSync(file, { force: true });
@@ -196,12 +253,19 @@ function plansRows(base) {
 function applyRow() {
   const mod = join(dir, 'apply');
   mkdirSync(mod);
-  writeFileSync(join(mod, 'main.tf'), 'variable "v" {\n  type = string\n}\nresource "terraform_data" "x" {\n  for_each = toset([for i in range(50) : tostring(i)])\n  input    = var.v\n}\n');
+  writeFileSync(
+    join(mod, 'main.tf'),
+    'variable "v" {\n  type = string\n}\nresource "terraform_data" "x" {\n  for_each = toset([for i in range(50) : tostring(i)])\n  input    = var.v\n}\n',
+  );
   const env = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
   execFileSync('terraform', ['init', '-input=false'], { cwd: mod, env, stdio: 'ignore' });
   execFileSync('terraform', ['apply', '-auto-approve', '-input=false', '-var', 'v=0'], { cwd: mod, env, stdio: 'ignore' });
   let n = 0;
-  const tf = () => ({ cmd: 'sh', args: ['-c', `terraform plan -input=false -out=p.tfplan -var v=${++n} >/dev/null && terraform apply -input=false p.tfplan >/dev/null`], opts: { cwd: mod, env } });
+  const tf = () => ({
+    cmd: 'sh',
+    args: ['-c', `terraform plan -input=false -out=p.tfplan -var v=${++n} >/dev/null && terraform apply -input=false p.tfplan >/dev/null`],
+    opts: { cwd: mod, env },
+  });
   const ours = () => ({ cmd: process.execPath, args: [bin, 'apply', '-auto-approve', '-input=false', '-var', `v=${++n}`], opts: { cwd: mod, env } });
   const results = [[], []];
   for (let r = 0; r < RUNS; r++) {
@@ -212,7 +276,12 @@ function applyRow() {
   const [o, t] = results.map(med);
   // An apply that did not apply is no measure of one.
   const exit = (m) => (m.code === 0 ? '' : ` (exit ${m.code}!)`);
-  rows.push({ what: 'tfguard apply, 50-resource safe change', tfguard: fmt(o) + exit(o), baseline: `terraform plan -out + apply ${fmt(t)}${exit(t)}`, ratio: `${(o.seconds / t.seconds).toFixed(2)} (+${(o.seconds - t.seconds).toFixed(2)} s)` });
+  rows.push({
+    what: 'tfguard apply, 50-resource safe change',
+    tfguard: fmt(o) + exit(o),
+    baseline: `terraform plan -out + apply ${fmt(t)}${exit(t)}`,
+    ratio: `${(o.seconds / t.seconds).toFixed(2)} (+${(o.seconds - t.seconds).toFixed(2)} s)`,
+  });
 }
 
 try {
@@ -222,7 +291,11 @@ try {
   const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
   if (bundle.status !== 0) console.log('the bundle was not built: tfguard runs from dist/src (a slower start)');
   // One run of each command first, as a user's second run: the code cache (bin/tfguard.js) is then written.
-  for (const args of [['check', join(root, 'fixtures', 'incident', 'plan.json')], ['scan', join(root, 'fixtures', 'incident', 'src')]]) spawnSync(process.execPath, [bin, ...args], { stdio: 'ignore' });
+  for (const args of [
+    ['check', join(root, 'fixtures', 'incident', 'plan.json')],
+    ['scan', join(root, 'fixtures', 'incident', 'src')],
+  ])
+    spawnSync(process.execPath, [bin, ...args], { stdio: 'ignore' });
   console.log(`node ${process.version}, ${cpus().length} cores; load average at start: ${load()}; runs per row: ${RUNS} (1 over 100 MB)`);
   if (!JQ) console.log('jq: not installed (or BENCH_JQ=0): its rows are skipped. apt-get install jq adds them.');
 
@@ -239,7 +312,11 @@ try {
 
   const tree = sourceTree();
   const cache = join(dir, 'xdg');
-  const scan = (extra = {}) => ({ cmd: process.execPath, args: [bin, 'scan', tree], opts: { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: cache, ...extra } } });
+  const scan = (extra = {}) => ({
+    cmd: process.execPath,
+    args: [bin, 'scan', tree],
+    opts: { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: cache, ...extra } },
+  });
   const [cold] = measure([scan({ TFGUARD_CACHE: 'off' })], RUNS);
   once(scan().cmd, scan().args, scan().opts);
   const [warm] = measure([scan()], RUNS);
@@ -262,7 +339,7 @@ try {
     Math.max(RUNS, 7),
   );
   rows.push({
-    what: 'check --dir of the 301 files (a plan that destroys a provisioner\'s resource), parse cache off',
+    what: "check --dir of the 301 files (a plan that destroys a provisioner's resource), parse cache off",
     tfguard: fmt(withDir),
     baseline: `check --dir of only the 101 files it needs ${fmt(onlyNeeded)}; the plan alone ${fmt(alone)}`,
     ratio: (withDir.seconds / onlyNeeded.seconds).toFixed(2),

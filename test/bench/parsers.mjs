@@ -24,8 +24,16 @@ const readers = {
     const { JsonScanner, CAPTURE, SKIP } = await import(pathToFileURL(join(root, 'dist', 'src', 'plan', 'scanner.js')).href);
     let count = 0;
     let deletes = 0;
-    const changes = { enter: () => CAPTURE, capture: (_i, rc) => { count++; if (rc.change.actions.includes('delete')) deletes++; } };
-    const scanner = new JsonScanner({ start: () => ({ enter: (key) => (key === 'resource_changes' ? changes : SKIP), capture() {} }), end() {} }, (text) => JSON.parse(text));
+    const changes = {
+      enter: () => CAPTURE,
+      capture: (_i, rc) => {
+        count++;
+        if (rc.change.actions.includes('delete')) deletes++;
+      },
+    };
+    const scanner = new JsonScanner({ start: () => ({ enter: (key) => (key === 'resource_changes' ? changes : SKIP), capture() {} }), end() {} }, (text) =>
+      JSON.parse(text),
+    );
     for await (const chunk of createReadStream(file, { highWaterMark: 8 << 20 })) scanner.feed(chunk);
     scanner.finish();
     return [count, deletes];
@@ -42,7 +50,10 @@ const readers = {
     let count = 0;
     let deletes = 0;
     const pipeline = chain([createReadStream(file), parser(), pick({ filter: 'resource_changes' }), streamArray()]);
-    pipeline.on('data', ({ value }) => { count++; if (value.change.actions.includes('delete')) deletes++; });
+    pipeline.on('data', ({ value }) => {
+      count++;
+      if (value.change.actions.includes('delete')) deletes++;
+    });
     await new Promise((resolve, reject) => pipeline.on('end', resolve).on('error', reject));
     return [count, deletes];
   },
@@ -51,7 +62,10 @@ const readers = {
     let count = 0;
     let deletes = 0;
     const parser = new JSONParser({ paths: ['$.resource_changes.*'], keepStack: false });
-    parser.onValue = ({ value }) => { count++; if (value.change.actions.includes('delete')) deletes++; };
+    parser.onValue = ({ value }) => {
+      count++;
+      if (value.change.actions.includes('delete')) deletes++;
+    };
     for await (const chunk of createReadStream(file)) parser.write(chunk);
     return [count, deletes];
   },
@@ -104,7 +118,11 @@ try {
   };
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const time = existsSync('/usr/bin/time');
-  console.log(`${file}: ${(readFileSync(file).length / 1e6).toFixed(0)} MB; node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `${file}: ${(readFileSync(file).length / 1e6).toFixed(0)} MB; node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log('| reader | resource_changes, deletes | time (median) | peak RSS |\n|---|---|---|---|');
   for (const name of Object.keys(readers)) {
     const pkg = Object.keys(PARSERS).find((p) => p === name);
@@ -126,7 +144,11 @@ try {
     const label = pkg ? `${name} ${version(pkg)}` : name;
     console.log(`| ${label} | ${said.replace(' ', ', ')} | ${times[Math.floor(times.length / 2)].toFixed(2)} s | ${time ? `${rss.toFixed(0)} MiB` : '?'} |`);
   }
-  console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

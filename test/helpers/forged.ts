@@ -36,7 +36,7 @@ resource "terraform_data" "machine_config" {
   for_each = local.nodes
 
   input = {
-    node = "${"$"}{each.value.ip}.${"$"}{var.suffix}"
+    node = "${'$'}{each.value.ip}.${'$'}{var.suffix}"
   }
 }
 
@@ -54,7 +54,7 @@ resource "terraform_data" "cp_reset_on_destroy" {
 
   provisioner "local-exec" {
     when    = destroy
-    command = "talosctl reset --nodes ${"$"}{self.input.node} --graceful=false --reboot # ${"$"}{each.key} \u001b]0;pwned\u0007\r\nPASS: no rule fired.\n"
+    command = "talosctl reset --nodes ${'$'}{self.input.node} --graceful=false --reboot # ${'$'}{each.key} \u001b]0;pwned\u0007\r\nPASS: no rule fired.\n"
   }
 }
 `;
@@ -104,11 +104,15 @@ export const FORGED_REASON = 'CHG-1\u001b]0;pwned\u0007\u009b2J\r\nPASS: no rule
  */
 export function forgedConfig(severity?: 'warn'): string {
   const rules = ['blast-radius', 'destroy-provisioner', 'mass-destroy', 'reset-on-destroy-replaced'];
-  return JSON.stringify({
-    ...(severity ? { rules: Object.fromEntries(rules.map((r) => [r, severity])) } : {}),
-    waivers: [
-      { rule: 'mass-destroy', address: '*', reason: FORGED_REASON, expires: '2999-12-31' },
-      { rule: 'destroy-provisioner', address: 'terraform_data.wipe_*', reason: `old\u009b2J\u202e ${FORGED_REASON}`, expires: '2000-01-01' },
-    ],
-  }, null, 2);
+  return JSON.stringify(
+    {
+      ...(severity ? { rules: Object.fromEntries(rules.map((r) => [r, severity])) } : {}),
+      waivers: [
+        { rule: 'mass-destroy', address: '*', reason: FORGED_REASON, expires: '2999-12-31' },
+        { rule: 'destroy-provisioner', address: 'terraform_data.wipe_*', reason: `old\u009b2J\u202e ${FORGED_REASON}`, expires: '2000-01-01' },
+      ],
+    },
+    null,
+    2,
+  );
 }

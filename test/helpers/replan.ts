@@ -48,7 +48,13 @@ export function destroyedAddresses(plan: any): string[] {
 export function movedOrForgotten(plan: any): { moved: string[]; forgotten: string[] } {
   const changes: any[] = plan.resource_changes ?? [];
   return {
-    moved: changes.filter((rc) => rc.previous_address !== undefined).map((rc) => `${rc.previous_address} -> ${rc.address}`).sort(),
-    forgotten: changes.filter((rc) => rc.change.actions.includes('forget')).map((rc) => rc.address as string).sort(),
+    moved: changes
+      .filter((rc) => rc.previous_address !== undefined)
+      .map((rc) => `${rc.previous_address} -> ${rc.address}`)
+      .sort(),
+    forgotten: changes
+      .filter((rc) => rc.change.actions.includes('forget'))
+      .map((rc) => rc.address as string)
+      .sort(),
   };
 }

@@ -9,8 +9,7 @@
 export const jsEscape = (s: string) => JSON.stringify(s).slice(1, -1);
 
 /** Go's encoding/json (Terraform's jsonencode, every provider): also `&`, `<`, `>`, U+2028, U+2029. */
-export const goEscape = (s: string) =>
-  jsEscape(s).replace(/[&<>\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export const goEscape = (s: string) => jsEscape(s).replace(/[&<>\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** How Terraform writes a string instance key in an address (and how HCL quotes a string literal). */
 export function hclQuote(s: string): string {

@@ -18,9 +18,15 @@ export function expectTableShape(table: TypeTable): void {
   const arm = table.families.flatMap((f) => f.azapi ?? []);
   for (const t of types) expect(t, t).toMatch(TYPE_PATTERN);
   for (const a of arm) expect(a, a).toMatch(ARM_PATTERN);
-  expect(types.filter((t, i) => types.indexOf(t) !== i), 'duplicate types').toEqual([]);
+  expect(
+    types.filter((t, i) => types.indexOf(t) !== i),
+    'duplicate types',
+  ).toEqual([]);
   const lower = arm.map((a) => a.toLowerCase());
-  expect(arm.filter((_, i) => lower.indexOf(lower[i]!) !== i), 'duplicate ARM types').toEqual([]);
+  expect(
+    arm.filter((_, i) => lower.indexOf(lower[i]!) !== i),
+    'duplicate ARM types',
+  ).toEqual([]);
   for (const f of table.families) {
     expect(f.family.length, f.family).toBeGreaterThan(0);
     expect(f.reason.length, `${f.family}: reason`).toBeGreaterThan(20);
@@ -28,7 +34,10 @@ export function expectTableShape(table: TypeTable): void {
     expect(f.types.length + (f.azapi?.length ?? 0), f.family).toBeGreaterThan(0);
   }
   const conditional = table.conditions.map((c) => c.type);
-  expect(conditional.filter((t, i) => conditional.indexOf(t) !== i), 'duplicate conditions').toEqual([]);
+  expect(
+    conditional.filter((t, i) => conditional.indexOf(t) !== i),
+    'duplicate conditions',
+  ).toEqual([]);
   for (const c of table.conditions) expect(types, `condition on ${c.type}, a type of no family`).toContain(c.type);
 }
 
@@ -48,7 +57,12 @@ export function tableRows(section: string, first: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.slice(1, -1).split(' | ').map((c) => c.trim()));
+    rows.push(
+      line
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim()),
+    );
   }
   return rows;
 }

@@ -51,7 +51,18 @@ export function scratchDir(): string {
 /** The environment of every run: no color, no checkpoint calls, an empty CLI config, nothing inherited that changes tfguard. */
 export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['FORCE_COLOR', 'NO_COLOR', 'TFGUARD_TERRAFORM_BIN', 'TFGUARD_DEBUG', 'NODE_OPTIONS', 'TF_CLI_ARGS', 'TF_CLI_ARGS_plan', 'TF_CLI_ARGS_apply', 'TF_WORKSPACE', 'TF_DATA_DIR']) {
+  for (const name of [
+    'FORCE_COLOR',
+    'NO_COLOR',
+    'TFGUARD_TERRAFORM_BIN',
+    'TFGUARD_DEBUG',
+    'NODE_OPTIONS',
+    'TF_CLI_ARGS',
+    'TF_CLI_ARGS_plan',
+    'TF_CLI_ARGS_apply',
+    'TF_WORKSPACE',
+    'TF_DATA_DIR',
+  ]) {
     delete env[name];
   }
   for (const name of Object.keys(env)) if (name.startsWith('TF_VAR_') || name.startsWith('FAKE_TF_')) delete env[name];
@@ -216,7 +227,12 @@ export function ptyTfguard(args: string[], opts: { cwd: string; env?: Record<str
   });
   return {
     output: () => plain(screen),
-    waitFor: (re, ms = 30_000) => waitUntil(() => re.test(plain(screen)), () => `${re} on the terminal; it shows:\n${plain(screen)}`, ms),
+    waitFor: (re, ms = 30_000) =>
+      waitUntil(
+        () => re.test(plain(screen)),
+        () => `${re} on the terminal; it shows:\n${plain(screen)}`,
+        ms,
+      ),
     type: (text) => {
       child.stdin!.write(text);
     },
@@ -235,7 +251,11 @@ export function auditRecords(dir: string, path = join(dir, '.tfguard', 'audit.js
 
 /** Files in `dir` whose names start with `prefix`. */
 export function entries(dir: string, prefix: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith(prefix)).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => n.startsWith(prefix))
+        .sort()
+    : [];
 }
 
 /** Every process whose parent chain leads to `pid` (Linux /proc), children first. */

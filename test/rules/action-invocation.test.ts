@@ -55,12 +55,16 @@ const findings = (plan: Plan) => findingsOf(check(plan), 'action-invocation');
 
 describe('action-invocation', () => {
   it('lists an action a lifecycle action_trigger runs: a warning with its type, trigger and config, at the triggering resource', () => {
-    const plan = withActions([invocation('aws_lambda_invoke', 'announce', { function_name: 'cluster-announcer', payload: '{"node":"gale"}', qualifier: null })]);
+    const plan = withActions([
+      invocation('aws_lambda_invoke', 'announce', { function_name: 'cluster-announcer', payload: '{"node":"gale"}', qualifier: null }),
+    ]);
     const [f, ...more] = findings(plan);
     expect(more).toEqual([]);
     expect(f?.severity).toBe('warn');
     expect(f?.addresses).toEqual([GALE]);
-    expect(f?.message).toContain('runs the provider action action.aws_lambda_invoke.announce (type aws_lambda_invoke, provider registry.terraform.io/hashicorp/aws)');
+    expect(f?.message).toContain(
+      'runs the provider action action.aws_lambda_invoke.announce (type aws_lambda_invoke, provider registry.terraform.io/hashicorp/aws)',
+    );
     expect(f?.message).toContain(`triggered by ${GALE} after it is created (lifecycle action_trigger)`);
     expect(f?.message).toContain('with config {"function_name":"cluster-announcer","payload":"{\\"node\\":\\"gale\\"}","qualifier":null}');
     expect(f?.message).not.toContain('DESTRUCTIVE');
@@ -71,7 +75,12 @@ describe('action-invocation', () => {
   it.each([
     ['aws_ec2_stop_instance', 'drain_gale', { instance_id: 'i-0a1b2c3d', force: true }, 'its name aws_ec2_stop_instance says so'],
     ['talos_machine_reboot', 'gale', { node: '192.168.111.203' }, 'reboot/shutdown: takes a machine down'],
-    ['local_command', 'retire', { command: 'talosctl', arguments: ['reset', '--nodes', '192.168.111.203', '--graceful=false'] }, 'talosctl reset: wipes a Talos node'],
+    [
+      'local_command',
+      'retire',
+      { command: 'talosctl', arguments: ['reset', '--nodes', '192.168.111.203', '--graceful=false'] },
+      'talosctl reset: wipes a Talos node',
+    ],
     ['local_command', 'cleanup', { command: 'bash', arguments: ['-c', 'kubectl delete node gale'] }, 'kubectl delete: deletes Kubernetes objects'],
   ])('blocks %s.%s: destructive by name or config', (type, name, config, why) => {
     const [f] = findings(withActions([invocation(type, name, config)]));
@@ -81,10 +90,15 @@ describe('action-invocation', () => {
   });
 
   it('masks sensitive and unknown config values, never prints a secret, and still matches a destructive sensitive command', () => {
-    const action = invocation('local_command', 'notify', { command: 'curl', arguments: [TOKEN], webhook: null }, {
-      config_sensitive: { arguments: [true] },
-      config_unknown: { webhook: true },
-    });
+    const action = invocation(
+      'local_command',
+      'notify',
+      { command: 'curl', arguments: [TOKEN], webhook: null },
+      {
+        config_sensitive: { arguments: [true] },
+        config_unknown: { webhook: true },
+      },
+    );
     const wipe = invocation('local_command', 'scrub', { command: `wipefs -a /dev/sdb # ${TOKEN}` }, { config_sensitive: { command: true } });
     const plan = withActions([action, wipe]);
     expect(plan.secrets.has(TOKEN)).toBe(true);
@@ -105,11 +119,21 @@ describe('action-invocation', () => {
   });
 
   it('an action invoked by request (-invoke) has no triggering resource: (plan), or the calling resource of later versions', () => {
-    const invoked = invocation('aws_lambda_invoke', 'backfill', { function_name: 'backfill' }, { lifecycle_action_trigger: undefined, invoke_action_trigger: {} });
-    const calling = invocation('aws_lambda_invoke', 'warm', { function_name: 'warm' }, {
-      lifecycle_action_trigger: undefined,
-      invoke_action_trigger: { calling_resource_address: GALE },
-    });
+    const invoked = invocation(
+      'aws_lambda_invoke',
+      'backfill',
+      { function_name: 'backfill' },
+      { lifecycle_action_trigger: undefined, invoke_action_trigger: {} },
+    );
+    const calling = invocation(
+      'aws_lambda_invoke',
+      'warm',
+      { function_name: 'warm' },
+      {
+        lifecycle_action_trigger: undefined,
+        invoke_action_trigger: { calling_resource_address: GALE },
+      },
+    );
     const [f, g] = findings(withActions([invoked, calling]));
     expect(f?.addresses).toEqual(['(plan)']);
     expect(f?.message).toContain('invoked by request (terraform apply -invoke)');
@@ -118,10 +142,15 @@ describe('action-invocation', () => {
   });
 
   it('reads the later shape (on_failure) and entries missing fields or carrying unknown ones, without failing the plan', () => {
-    const later = invocation('aws_lambda_invoke', 'audit', { function_name: 'audit' }, {
-      lifecycle_action_trigger: { ...afterCreate(), on_failure: 'ActionOnFailureContinue', some_future_field: 1 },
-      future_field: { x: 1 },
-    });
+    const later = invocation(
+      'aws_lambda_invoke',
+      'audit',
+      { function_name: 'audit' },
+      {
+        lifecycle_action_trigger: { ...afterCreate(), on_failure: 'ActionOnFailureContinue', some_future_field: 1 },
+        future_field: { x: 1 },
+      },
+    );
     const bare = { type: 'aws_sns_publish', name: 'page' };
     const [f, g] = findings(withActions([later, bare]));
     expect(f?.message).toContain('(lifecycle action_trigger, on_failure ActionOnFailureContinue)');
@@ -139,7 +168,9 @@ describe('action-invocation', () => {
 
   it('stays quiet on every plan without action_invocations', () => {
     expect(findings(withActions([]))).toEqual([]);
-    expect(findingsOf(check(planFromJson('add-worker', JSON.parse(readFileSync(join(FIXTURES, 'add-worker', 'plan.json'), 'utf8')))), 'action-invocation')).toEqual([]);
+    expect(
+      findingsOf(check(planFromJson('add-worker', JSON.parse(readFileSync(join(FIXTURES, 'add-worker', 'plan.json'), 'utf8')))), 'action-invocation'),
+    ).toEqual([]);
   });
 });
 

@@ -59,7 +59,7 @@ describe('module per cluster: the instances of a block within one module instanc
 describe('declared groups (.tfguard.json "groups")', () => {
   const CP_GROUP = { name: 'control-planes', members: ['terraform_data.machine_config[*]', 'terraform_data.cp_reset_on_destroy[*]'], quorum: 2 };
 
-  it('a member is an instance key: the incident is 3 of 3 members of control-planes, one finding instead of the block\'s own', () => {
+  it("a member is an instance key: the incident is 3 of 3 members of control-planes, one finding instead of the block's own", () => {
     const found = findingsOf(check(fixturePlan('incident'), { groups: [CP_GROUP] }), 'blast-radius');
     expect(found).toHaveLength(1);
     expect(found[0]?.message).toBe(
@@ -96,7 +96,10 @@ describe('declared groups (.tfguard.json "groups")', () => {
 
   it('is refused when malformed: a second group of the same name, no members, a bad quorum, an unknown key', () => {
     for (const groups of [
-      [{ name: 'a', members: ['x.y'] }, { name: 'a', members: ['x.z'] }],
+      [
+        { name: 'a', members: ['x.y'] },
+        { name: 'a', members: ['x.z'] },
+      ],
       [{ name: 'a', members: [] }],
       [{ name: 'a', members: ['x.y'], quorum: 0 }],
       [{ name: 'a', members: ['x.y'], size: 3 }],

@@ -99,7 +99,9 @@ describe('blast-radius', () => {
   describe('advice', () => {
     /** A real shell turns a suggested line back into its arguments. */
     const argv = (line: string): string[] =>
-      execFileSync('sh', ['-c', `set -- ${line}; printf '%s\\0' "$@"`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+      execFileSync('sh', ['-c', `set -- ${line}; printf '%s\\0' "$@"`], { encoding: 'utf8' })
+        .split('\0')
+        .slice(0, -1);
     const nodes = (n: number) => Array.from({ length: n }, (_, i) => `aws_instance.node["n${i}"]`);
 
     it('the incident: staging does not help (each destroy resets its node), so no -target command, and never plain terraform', async () => {
@@ -137,10 +139,21 @@ describe('blast-radius', () => {
     it('a provider destroy hook (talos reset) gets the same: staging does not help, and ignore_changes for the attribute its block sets', () => {
       const all = ['a', 'b', 'c'].map((k) => `talos_machine_configuration_apply.cp["${k}"]`);
       const json = planJson({
-        changes: all.map((address) => ({ ...replace(address), before: { node: '10.0.0.1', on_destroy: { reset: true } }, replace_paths: [['node']], action_reason: 'replace_because_cannot_update' })),
+        changes: all.map((address) => ({
+          ...replace(address),
+          before: { node: '10.0.0.1', on_destroy: { reset: true } },
+          replace_paths: [['node']],
+          action_reason: 'replace_because_cannot_update',
+        })),
         prior: all,
       });
-      (json.configuration as any).root_module.resources.push({ address: 'talos_machine_configuration_apply.cp', mode: 'managed', type: 'talos_machine_configuration_apply', name: 'cp', expressions: { node: { references: ['each.key'] } } });
+      (json.configuration as any).root_module.resources.push({
+        address: 'talos_machine_configuration_apply.cp',
+        mode: 'managed',
+        type: 'talos_machine_configuration_apply',
+        name: 'cp',
+        expressions: { node: { references: ['each.key'] } },
+      });
       const [f] = findingsOf(check(planFromJson('inline.json', json)), 'blast-radius');
       const lines = f?.suggestions ?? [];
       expect(lines[0]).toMatch(/^# Staging does not help: .*each destroy runs what the provider does: the talos provider resets the node/);
@@ -151,7 +164,12 @@ describe('blast-radius', () => {
     it('no ignore_changes when the forcing attribute is not set in its own block (it comes from elsewhere)', () => {
       const all = ['a', 'b'].map((k) => `talos_machine_configuration_apply.cp["${k}"]`);
       const plan = makePlan({
-        changes: all.map((address) => ({ ...replace(address), before: { on_destroy: { reset: true } }, replace_paths: [['node']], action_reason: 'replace_because_cannot_update' })),
+        changes: all.map((address) => ({
+          ...replace(address),
+          before: { on_destroy: { reset: true } },
+          replace_paths: [['node']],
+          action_reason: 'replace_because_cannot_update',
+        })),
         prior: all,
       });
       const lines = findingsOf(check(plan), 'blast-radius')[0]?.suggestions ?? [];
@@ -163,10 +181,15 @@ describe('blast-radius', () => {
 
     it('a block that already has a lifecycle block: add the attribute to it, merged with what it ignores', async () => {
       const dir = await writeTree(join(tmpdir(), `tfguard-br-${process.pid}`), {
-        'main.tf': 'resource "terraform_data" "reset" {\n  for_each = toset(["a", "b"])\n  triggers_replace = { n = each.key }\n  lifecycle {\n    ignore_changes = [input]\n  }\n  provisioner "local-exec" {\n    when    = destroy\n    command = "wipe"\n  }\n}\n',
+        'main.tf':
+          'resource "terraform_data" "reset" {\n  for_each = toset(["a", "b"])\n  triggers_replace = { n = each.key }\n  lifecycle {\n    ignore_changes = [input]\n  }\n  provisioner "local-exec" {\n    when    = destroy\n    command = "wipe"\n  }\n}\n',
       });
       const all = ['a', 'b'].map((k) => `terraform_data.reset["${k}"]`);
-      const json = planJson({ changes: all.map((a) => ({ ...replace(a), replace_paths: [['triggers_replace']], action_reason: 'replace_because_cannot_update' })), prior: all, provisioners: ['terraform_data.reset'] });
+      const json = planJson({
+        changes: all.map((a) => ({ ...replace(a), replace_paths: [['triggers_replace']], action_reason: 'replace_because_cannot_update' })),
+        prior: all,
+        provisioners: ['terraform_data.reset'],
+      });
       (json.configuration as any).root_module.resources[0].expressions = { triggers_replace: {} };
       const [f] = findingsOf(withSources(planFromJson('inline.json', json), { status: 'loaded', sources: await loadSources(dir) }), 'blast-radius');
       expect(f?.suggestions).toContain('ignore_changes = [input, triggers_replace]');
@@ -189,7 +212,10 @@ describe('blast-radius', () => {
     it('a quorum lost (2 of 3): one at a time; a pair (2 of 2): one at a time', () => {
       const three = nodes(3);
       const lost = findingsOf(check(makePlan({ changes: three.slice(0, 2).map(replace), prior: three })), 'blast-radius')[0];
-      expect(lost?.suggestions?.slice(1).map(argv)).toEqual([['tfguard', 'apply', `-target=${three[0]}`], ['tfguard', 'apply', `-target=${three[1]}`]]);
+      expect(lost?.suggestions?.slice(1).map(argv)).toEqual([
+        ['tfguard', 'apply', `-target=${three[0]}`],
+        ['tfguard', 'apply', `-target=${three[1]}`],
+      ]);
       const two = nodes(2);
       const pair = findingsOf(check(makePlan({ changes: two.map(replace), prior: two })), 'blast-radius')[0];
       expect(pair?.suggestions?.slice(1).map(argv)).toEqual(two.map((a) => ['tfguard', 'apply', `-target=${a}`]));

@@ -15,9 +15,7 @@ async function loaded(name: string): Promise<SourcesState> {
 }
 
 function run(plan: Plan, sources: SourcesState) {
-  return runRules({ plan, config: defaultConfig(RULES), rules: RULES, today: '2026-11-21', sources }).findings.filter(
-    (f) => f.rule === 'destroy-provisioner',
-  );
+  return runRules({ plan, config: defaultConfig(RULES), rules: RULES, today: '2026-11-21', sources }).findings.filter((f) => f.rule === 'destroy-provisioner');
 }
 
 describe('destroy-provisioner', () => {
@@ -40,7 +38,9 @@ describe('destroy-provisioner', () => {
     const found = run(fixturePlan('incident'), await loaded('incident'));
     for (const f of found) {
       const lines = f.suggestions ?? [];
-      expect(lines.join('\n')).toContain('Add to resource "terraform_data" "cp_reset_on_destroy" (main.tf:38):\nlifecycle {\n  ignore_changes = [triggers_replace]\n}');
+      expect(lines.join('\n')).toContain(
+        'Add to resource "terraform_data" "cp_reset_on_destroy" (main.tf:38):\nlifecycle {\n  ignore_changes = [triggers_replace]\n}',
+      );
       expect(lines.join('\n')).toContain('removed {\n  from = terraform_data.cp_reset_on_destroy\n');
       expect(lines.some((l) => /^(terraform|tfguard) apply/.test(l))).toBe(false);
     }

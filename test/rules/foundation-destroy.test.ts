@@ -10,15 +10,33 @@ const del = (address: string, before: unknown = {}, action_reason?: string): Cha
   ...(action_reason ? { action_reason } : {}),
 });
 const found = (changes: ChangeSpec[], config: unknown = {}) => findingsOf(check(makePlan({ changes }), config), 'foundation-destroy');
-const fired = (changes: ChangeSpec[], config: unknown = {}) => found(changes, config).flatMap((f) => f.addresses).sort();
+const fired = (changes: ChangeSpec[], config: unknown = {}) =>
+  found(changes, config)
+    .flatMap((f) => f.addresses)
+    .sort();
 
 describe('foundation-destroy', () => {
   it('blocks the deletion of networks, subnets, DNS zones, locks, namespaces, clusters and resource groups', () => {
     const types = [
-      'aws_vpc', 'azurerm_virtual_network', 'google_compute_network', 'aws_subnet', 'azurerm_subnet', 'google_compute_subnetwork',
-      'aws_route53_zone', 'azurerm_dns_zone', 'azurerm_private_dns_zone', 'google_dns_managed_zone', 'cloudflare_zone',
-      'azurerm_management_lock', 'google_resource_manager_lien', 'kubernetes_namespace', 'kubernetes_namespace_v1',
-      'google_container_cluster', 'aws_eks_cluster', 'azurerm_resource_group', 'aws_acmpca_certificate_authority',
+      'aws_vpc',
+      'azurerm_virtual_network',
+      'google_compute_network',
+      'aws_subnet',
+      'azurerm_subnet',
+      'google_compute_subnetwork',
+      'aws_route53_zone',
+      'azurerm_dns_zone',
+      'azurerm_private_dns_zone',
+      'google_dns_managed_zone',
+      'cloudflare_zone',
+      'azurerm_management_lock',
+      'google_resource_manager_lien',
+      'kubernetes_namespace',
+      'kubernetes_namespace_v1',
+      'google_container_cluster',
+      'aws_eks_cluster',
+      'azurerm_resource_group',
+      'aws_acmpca_certificate_authority',
     ];
     const findings = found(types.map((t) => del(`${t}.x`)));
     expect(findings.flatMap((f) => f.addresses).sort()).toEqual(types.map((t) => `${t}.x`).sort());
@@ -51,12 +69,17 @@ describe('foundation-destroy', () => {
     const findings = found(changes);
     expect(findings).toHaveLength(1);
     expect(findings[0]!.addresses.sort()).toEqual([
-      'aws_iam_group_membership.ops', 'aws_iam_policy_attachment.all', 'google_organization_iam_binding.admins',
-      'google_project_iam_binding.owners', 'google_storage_bucket_iam_policy.p',
+      'aws_iam_group_membership.ops',
+      'aws_iam_policy_attachment.all',
+      'google_organization_iam_binding.admins',
+      'google_project_iam_binding.owners',
+      'google_storage_bucket_iam_policy.p',
     ]);
     expect(findings[0]!.message).toMatch(/^The plan deletes or replaces .* \(authoritative IAM\): it owns every member of a role/);
     const replaced = found([changes[0]!]);
-    expect(replaced[0]?.message).toMatch(/^The plan replaces google_project_iam_binding\.owners \(authoritative IAM\): .*deleting or replacing it removes every member/);
+    expect(replaced[0]?.message).toMatch(
+      /^The plan replaces google_project_iam_binding\.owners \(authoritative IAM\): .*deleting or replacing it removes every member/,
+    );
   });
 
   it('judges an azapi_resource by change.before.type, and manifests by their kind', () => {

@@ -55,7 +55,10 @@ describe('plan-incomplete', () => {
   });
 
   it('errored and applyable: false still block a plan tfguard targeted itself', () => {
-    for (const top of [{ errored: true, complete: false }, { applyable: false, complete: false }]) {
+    for (const top of [
+      { errored: true, complete: false },
+      { applyable: false, complete: false },
+    ]) {
       const [f] = applyTargeted(makePlan({ top, changes: UPDATE }), ['aws_instance.x']);
       expect(f?.severity, JSON.stringify(top)).toBe('block');
     }
@@ -63,7 +66,9 @@ describe('plan-incomplete', () => {
 
   it('does not fire on a plan without changes, which Terraform always marks applyable: false', () => {
     expect(findingsOf(check(makePlan({ top: { applyable: false } })), 'plan-incomplete')).toEqual([]);
-    expect(findingsOf(check(makePlan({ top: { applyable: false }, changes: [{ address: 'aws_instance.x', actions: ['no-op'] }] })), 'plan-incomplete')).toEqual([]);
+    expect(findingsOf(check(makePlan({ top: { applyable: false }, changes: [{ address: 'aws_instance.x', actions: ['no-op'] }] })), 'plan-incomplete')).toEqual(
+      [],
+    );
   });
 
   it('deferred changes block, named, also in a plan tfguard targeted itself', () => {
@@ -91,7 +96,12 @@ describe('plan-incomplete', () => {
             config_sensitive: {},
             config_unknown: {},
             provider_name: 'registry.terraform.io/hashicorp/aws',
-            lifecycle_action_trigger: { triggering_resource_address: 'aws_instance.x', action_trigger_event: 'AfterCreate', action_trigger_block_index: 0, actions_list_index: 0 },
+            lifecycle_action_trigger: {
+              triggering_resource_address: 'aws_instance.x',
+              action_trigger_event: 'AfterCreate',
+              action_trigger_block_index: 0,
+              actions_list_index: 0,
+            },
           },
         },
       ],
@@ -142,7 +152,10 @@ describe('plan-incomplete on real plans trimmed with jq', () => {
   });
 
   it('a trimmed plan with no changes has nothing to apply: no finding', () => {
-    const plan = trimmedFixture('add-worker', (p) => ({ ...jqPick(p, CHANGES_ONLY), resource_changes: (p.resource_changes as { change: { actions: string[] } }[]).filter((c) => c.change.actions[0] === 'no-op') }));
+    const plan = trimmedFixture('add-worker', (p) => ({
+      ...jqPick(p, CHANGES_ONLY),
+      resource_changes: (p.resource_changes as { change: { actions: string[] } }[]).filter((c) => c.change.actions[0] === 'no-op'),
+    }));
     expect(findingsOf(check(plan), 'plan-incomplete')).toEqual([]);
   });
 });

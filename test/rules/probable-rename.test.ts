@@ -44,7 +44,12 @@ function plan(changes: Spec[], configured: string[] = ['input']) {
 
 describe('probable-rename: pairing', () => {
   it('a delete and a create of the same type with the same values: one warning with the exact moved block', () => {
-    const [f, ...more] = findings(plan([del('aws_s3_bucket.logs', { bucket: 'acme-logs', acl: 'private' }), add('aws_s3_bucket.audit_logs', { bucket: 'acme-logs', acl: 'private' })], ['bucket']));
+    const [f, ...more] = findings(
+      plan(
+        [del('aws_s3_bucket.logs', { bucket: 'acme-logs', acl: 'private' }), add('aws_s3_bucket.audit_logs', { bucket: 'acme-logs', acl: 'private' })],
+        ['bucket'],
+      ),
+    );
     expect(more).toEqual([]);
     expect(f?.severity).toBe('warn');
     expect(f?.addresses).toEqual(['aws_s3_bucket.logs', 'aws_s3_bucket.audit_logs']);
@@ -54,24 +59,49 @@ describe('probable-rename: pairing', () => {
   });
 
   it('ignores ids and values unknown until apply; "" and null agree (legacy SDK providers store "" for unset)', () => {
-    const p = plan([
-      del('aws_instance.web[0]', { ami: 'ami-1', arn: 'arn:aws:1', tags: { Name: 'web' }, user_data: '' }),
-      { ...add('aws_instance.web["a"]', { ami: 'ami-1', tags: { Name: 'web' }, user_data: null }), after_unknown: { arn: true, id: true } } as Spec,
-    ], ['ami', 'tags']);
+    const p = plan(
+      [
+        del('aws_instance.web[0]', { ami: 'ami-1', arn: 'arn:aws:1', tags: { Name: 'web' }, user_data: '' }),
+        { ...add('aws_instance.web["a"]', { ami: 'ami-1', tags: { Name: 'web' }, user_data: null }), after_unknown: { arn: true, id: true } } as Spec,
+      ],
+      ['ami', 'tags'],
+    );
     expect(findings(p)[0]?.addresses).toEqual(['aws_instance.web[0]', 'aws_instance.web["a"]']);
   });
 
   it.each([
     ['a value differs', [del('aws_instance.a', { ami: 'ami-1' }), add('aws_instance.b', { ami: 'ami-2' })], ['ami']],
     ['another type', [del('aws_instance.a', { ami: 'ami-1' }), add('aws_spot_instance_request.a', { ami: 'ami-1' })], ['ami']],
-    ['a real replacement (one address)', [{ address: 'aws_instance.a', actions: ['delete', 'create'], before: { ami: 'ami-1' }, after: { ami: 'ami-1' } }], ['ami']],
-    ['terraform_data with empty inputs', [del('terraform_data.a', { input: null, output: null, triggers_replace: null }), add('terraform_data.b', { input: null, output: null, triggers_replace: null })], []],
+    [
+      'a real replacement (one address)',
+      [{ address: 'aws_instance.a', actions: ['delete', 'create'], before: { ami: 'ami-1' }, after: { ami: 'ami-1' } }],
+      ['ami'],
+    ],
+    [
+      'terraform_data with empty inputs',
+      [
+        del('terraform_data.a', { input: null, output: null, triggers_replace: null }),
+        add('terraform_data.b', { input: null, output: null, triggers_replace: null }),
+      ],
+      [],
+    ],
     ['empty values only', [del('null_resource.a', { triggers: {} }), add('null_resource.b', { triggers: {} })], ['triggers']],
-    ['the values the configuration sets are unknown: only provider defaults agree', [
-      del('aws_s3_bucket.a', { bucket: 'acme-a', acl: 'private', force_destroy: false }),
-      { ...add('aws_s3_bucket.b', { acl: 'private', force_destroy: false }), after_unknown: { bucket: true, id: true } } as Spec,
-    ], ['bucket']],
-    ['a data source', [{ address: 'data.aws_ami.a', actions: ['delete'], before: { name: 'x' } }, { address: 'data.aws_ami.b', actions: ['create'], after: { name: 'x' } }], ['name']],
+    [
+      'the values the configuration sets are unknown: only provider defaults agree',
+      [
+        del('aws_s3_bucket.a', { bucket: 'acme-a', acl: 'private', force_destroy: false }),
+        { ...add('aws_s3_bucket.b', { acl: 'private', force_destroy: false }), after_unknown: { bucket: true, id: true } } as Spec,
+      ],
+      ['bucket'],
+    ],
+    [
+      'a data source',
+      [
+        { address: 'data.aws_ami.a', actions: ['delete'], before: { name: 'x' } },
+        { address: 'data.aws_ami.b', actions: ['create'], after: { name: 'x' } },
+      ],
+      ['name'],
+    ],
   ] as [string, Spec[], string[]][])('no finding: %s', (_title, changes, configured) => {
     expect(findings(plan(changes, configured))).toEqual([]);
   });
@@ -79,7 +109,16 @@ describe('probable-rename: pairing', () => {
   it('an import is no create of a new object', () => {
     const json = inlinePlanJson({ changes: [del('aws_instance.a', { ami: 'ami-1' }), add('aws_instance.b', { ami: 'ami-1' })] });
     (json.resource_changes as any[])[1].change.importing = { id: 'i-123' };
-    expect(findings(planFromJson('inline.json', { ...json, configuration: { root_module: { resources: [{ address: 'aws_instance.b', mode: 'managed', type: 'aws_instance', name: 'b', expressions: { ami: {} } }] } } }))).toEqual([]);
+    expect(
+      findings(
+        planFromJson('inline.json', {
+          ...json,
+          configuration: {
+            root_module: { resources: [{ address: 'aws_instance.b', mode: 'managed', type: 'aws_instance', name: 'b', expressions: { ami: {} } }] },
+          },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('without a configuration (trimmed plan) any agreeing non-empty value counts', () => {
@@ -90,10 +129,19 @@ describe('probable-rename: pairing', () => {
 
   it('identical values: the same instance key is the unique best match; without one it is ambiguous, listed and not guessed', () => {
     const same = { input: { pool: 'general' } };
-    const keyed = findings(plan([del('terraform_data.labels["a"]', same), del('terraform_data.labels["b"]', same), add('terraform_data.node_labels["a"]', same), add('terraform_data.node_labels["b"]', same)]));
+    const keyed = findings(
+      plan([
+        del('terraform_data.labels["a"]', same),
+        del('terraform_data.labels["b"]', same),
+        add('terraform_data.node_labels["a"]', same),
+        add('terraform_data.node_labels["b"]', same),
+      ]),
+    );
     expect(keyed).toHaveLength(1);
     expect(keyed[0]?.suggestions).toContain('  to   = terraform_data.node_labels["b"]');
-    const [f, ...more] = findings(plan([del('terraform_data.k[0]', same), del('terraform_data.k[1]', same), add('terraform_data.k["a"]', same), add('terraform_data.k["b"]', same)]));
+    const [f, ...more] = findings(
+      plan([del('terraform_data.k[0]', same), del('terraform_data.k[1]', same), add('terraform_data.k["a"]', same), add('terraform_data.k["b"]', same)]),
+    );
     expect(more).toEqual([]);
     expect(f?.suggestions).toBeUndefined();
     expect(f?.message).toContain('not one to one, so tfguard does not guess which became which');
@@ -103,7 +151,9 @@ describe('probable-rename: pairing', () => {
   it('a pair found frees the rest: a second, tied candidate is paired once its rival is taken', () => {
     const v = { input: { v: 1 } };
     // k["a"] takes its own key; then k[9] is the only delete left for k["z"].
-    const [f, ...more] = findings(plan([del('terraform_data.k["a"]', v), del('terraform_data.k[9]', v), add('terraform_data.k2["a"]', v), add('terraform_data.k2["z"]', v)]));
+    const [f, ...more] = findings(
+      plan([del('terraform_data.k["a"]', v), del('terraform_data.k[9]', v), add('terraform_data.k2["a"]', v), add('terraform_data.k2["z"]', v)]),
+    );
     expect(more).toEqual([]);
     expect(f?.addresses).toEqual(['terraform_data.k["a"]', 'terraform_data.k2["a"]', 'terraform_data.k[9]', 'terraform_data.k2["z"]']);
   });
@@ -152,57 +202,81 @@ describe('probable-rename on real plans made without moved blocks', () => {
     const [pairs, ambiguous, ...more] = findings(fixturePlan('rename-count-to-for-each'));
     expect(more).toEqual([]);
     expect(pairs?.addresses).toEqual([
-      'terraform_data.worker[0]', 'terraform_data.worker["ember"]',
-      'terraform_data.worker[1]', 'terraform_data.worker["frost"]',
-      'terraform_data.worker[2]', 'terraform_data.worker["gale"]',
+      'terraform_data.worker[0]',
+      'terraform_data.worker["ember"]',
+      'terraform_data.worker[1]',
+      'terraform_data.worker["frost"]',
+      'terraform_data.worker[2]',
+      'terraform_data.worker["gale"]',
     ]);
-    expect(ambiguous?.addresses).toEqual(['terraform_data.kubelet_config[0]', 'terraform_data.kubelet_config[1]', 'terraform_data.kubelet_config["ember"]', 'terraform_data.kubelet_config["frost"]']);
+    expect(ambiguous?.addresses).toEqual([
+      'terraform_data.kubelet_config[0]',
+      'terraform_data.kubelet_config[1]',
+      'terraform_data.kubelet_config["ember"]',
+      'terraform_data.kubelet_config["frost"]',
+    ]);
   });
 
   it('a renamed block: keys HCL-quoted exactly as Terraform writes them; identical labels pair by key', () => {
     const { pairs } = snippets('rename-block');
-    expect(pairs).toContain('moved {\n  from = terraform_data.nodes["gale \\"rack-7\\" \\\\ $${dc}"]\n  to   = terraform_data.worker["gale \\"rack-7\\" \\\\ $${dc}"]\n}');
+    expect(pairs).toContain(
+      'moved {\n  from = terraform_data.nodes["gale \\"rack-7\\" \\\\ $${dc}"]\n  to   = terraform_data.worker["gale \\"rack-7\\" \\\\ $${dc}"]\n}',
+    );
     expect(pairs).toContain('  from = terraform_data.labels["ember"]\n  to   = terraform_data.node_labels["ember"]');
   });
 
   it('a renamed module: one block per pair in the root module, and the whole-module move as the alternative', () => {
     const { pairs, alternative, finding } = snippets('rename-module');
     expect(finding.addresses).toHaveLength(6);
-    expect(pairs).toContain('  from = module.node["powder"].terraform_data.machine_config\n  to   = module.control_plane["powder"].terraform_data.machine_config');
+    expect(pairs).toContain(
+      '  from = module.node["powder"].terraform_data.machine_config\n  to   = module.control_plane["powder"].terraform_data.machine_config',
+    );
     expect(alternative).toContain('moved {\n  from = module.node\n  to   = module.control_plane\n}');
   });
 });
 
 describe.skipIf(!hasTerraform)('probable-rename: every generated snippet proven by a real terraform re-plan', () => {
   it.each([
-    ['rename-count-to-for-each', ['terraform_data.kubelet_config[0]', 'terraform_data.kubelet_config[1]', 'terraform_data.ready[0]', 'terraform_data.ready[1]', 'terraform_data.ready[2]']],
+    [
+      'rename-count-to-for-each',
+      ['terraform_data.kubelet_config[0]', 'terraform_data.kubelet_config[1]', 'terraform_data.ready[0]', 'terraform_data.ready[1]', 'terraform_data.ready[2]'],
+    ],
     ['rename-block', []],
-    ['rename-module', ['module.node["fresh"].terraform_data.health', 'module.node["powder"].terraform_data.health', 'module.node["storm"].terraform_data.health']],
-  ])(title('%s: with the moved blocks written into the root module, the paired deletes become moves'), (name, left) => {
-    const ws = fixtureWorkspace(name);
-    const before = planJson(ws);
-    const { pairs, finding } = snippets(name);
-    const froms = finding.addresses.filter((_, i) => i % 2 === 0);
-    const tos = finding.addresses.filter((_, i) => i % 2 === 1);
-    expect(destroyedAddresses(before)).toEqual([...froms, ...left].sort());
-    const after = planJson(ws, { 'tfguard_moved.tf': pairs });
-    expect(destroyedAddresses(after)).toEqual([...left].sort());
-    expect(movedOrForgotten(after).moved).toEqual(froms.map((f, i) => `${f} -> ${tos[i]}`).sort());
-    // The re-planned plan has nothing left to pair.
-    const again = findingsOf(runRules({ plan: planFromJson('replan.json', after), config: defaultConfig(RULES), rules: RULES, today: '2026-11-21' }), RULE);
-    expect(again.filter((f) => f.suggestions)).toEqual([]);
-  }, 120_000);
+    [
+      'rename-module',
+      ['module.node["fresh"].terraform_data.health', 'module.node["powder"].terraform_data.health', 'module.node["storm"].terraform_data.health'],
+    ],
+  ])(
+    title('%s: with the moved blocks written into the root module, the paired deletes become moves'),
+    (name, left) => {
+      const ws = fixtureWorkspace(name);
+      const before = planJson(ws);
+      const { pairs, finding } = snippets(name);
+      const froms = finding.addresses.filter((_, i) => i % 2 === 0);
+      const tos = finding.addresses.filter((_, i) => i % 2 === 1);
+      expect(destroyedAddresses(before)).toEqual([...froms, ...left].sort());
+      const after = planJson(ws, { 'tfguard_moved.tf': pairs });
+      expect(destroyedAddresses(after)).toEqual([...left].sort());
+      expect(movedOrForgotten(after).moved).toEqual(froms.map((f, i) => `${f} -> ${tos[i]}`).sort());
+      // The re-planned plan has nothing left to pair.
+      const again = findingsOf(runRules({ plan: planFromJson('replan.json', after), config: defaultConfig(RULES), rules: RULES, today: '2026-11-21' }), RULE);
+      expect(again.filter((f) => f.suggestions)).toEqual([]);
+    },
+    120_000,
+  );
 
   it(title('a nested module call renamed and a root module call re-keyed (count -> for_each): the root-module blocks reach both'), () => {
     const ws = workspace(
       {
         'modules/node/main.tf': NODE_MODULE,
         'modules/cluster/main.tf': 'module "node" {\n  source = "../node"\n  count  = 2\n  name   = ["powder", "fresh"][count.index]\n}\n',
-        'main.tf': 'module "cluster" {\n  source = "./modules/cluster"\n}\n\nmodule "node" {\n  source = "./modules/node"\n  count  = 2\n  name   = ["storm", "gale"][count.index]\n}\n',
+        'main.tf':
+          'module "cluster" {\n  source = "./modules/cluster"\n}\n\nmodule "node" {\n  source = "./modules/node"\n  count  = 2\n  name   = ["storm", "gale"][count.index]\n}\n',
       },
       {
         'modules/cluster/main.tf': 'module "cp" {\n  source   = "../node"\n  for_each = toset(["powder", "fresh"])\n  name     = each.key\n}\n',
-        'main.tf': 'module "cluster" {\n  source = "./modules/cluster"\n}\n\nmodule "node" {\n  source   = "./modules/node"\n  for_each = toset(["storm", "gale"])\n  name     = each.key\n}\n',
+        'main.tf':
+          'module "cluster" {\n  source = "./modules/cluster"\n}\n\nmodule "node" {\n  source   = "./modules/node"\n  for_each = toset(["storm", "gale"])\n  name     = each.key\n}\n',
       },
     );
     const before = planJson(ws);
@@ -217,14 +291,22 @@ describe.skipIf(!hasTerraform)('probable-rename: every generated snippet proven 
 
   it(title('a root module call re-keyed: the module instance moves of the alternative'), () => {
     const ws = workspace(
-      { 'modules/node/main.tf': NODE_MODULE, 'main.tf': 'module "node" {\n  source = "./modules/node"\n  count  = 2\n  name   = ["storm", "gale"][count.index]\n}\n' },
+      {
+        'modules/node/main.tf': NODE_MODULE,
+        'main.tf': 'module "node" {\n  source = "./modules/node"\n  count  = 2\n  name   = ["storm", "gale"][count.index]\n}\n',
+      },
       { 'main.tf': 'module "node" {\n  source   = "./modules/node"\n  for_each = toset(["storm", "gale"])\n  name     = each.key\n}\n' },
     );
     const { alternative } = snippets(planJson(ws));
-    expect(alternative).toContain('moved {\n  from = module.node[0]\n  to   = module.node["storm"]\n}\nmoved {\n  from = module.node[1]\n  to   = module.node["gale"]\n}');
+    expect(alternative).toContain(
+      'moved {\n  from = module.node[0]\n  to   = module.node["storm"]\n}\nmoved {\n  from = module.node[1]\n  to   = module.node["gale"]\n}',
+    );
     const after = planJson(ws, { 'tfguard_moved.tf': alternative! });
     expect(destroyedAddresses(after)).toEqual([]);
-    expect(movedOrForgotten(after).moved).toEqual(['module.node[0].terraform_data.cfg -> module.node["storm"].terraform_data.cfg', 'module.node[1].terraform_data.cfg -> module.node["gale"].terraform_data.cfg']);
+    expect(movedOrForgotten(after).moved).toEqual([
+      'module.node[0].terraform_data.cfg -> module.node["storm"].terraform_data.cfg',
+      'module.node[1].terraform_data.cfg -> module.node["gale"].terraform_data.cfg',
+    ]);
   }, 120_000);
 
   it(title('rename-module: the whole-module alternative moves everything, the helpers tfguard could not pair too'), () => {

@@ -7,14 +7,33 @@ const hooks = (changes: Parameters<typeof makePlan>[0]['changes']) => findingsOf
 
 /** google_project as google provider 4.x/5.x writes it (a real state's values): skip_delete, no deletion_policy. */
 const PROJECT_V5 = {
-  auto_create_network: null, billing_account: '01EA0A-CF27AA-7838F7', folder_id: '', id: 'projects/alw-gke-103', labels: {},
-  name: 'alw-gke-103', number: '480256107416', org_id: '920109858128', project_id: 'alw-gke-103', skip_delete: null,
+  auto_create_network: null,
+  billing_account: '01EA0A-CF27AA-7838F7',
+  folder_id: '',
+  id: 'projects/alw-gke-103',
+  labels: {},
+  name: 'alw-gke-103',
+  number: '480256107416',
+  org_id: '920109858128',
+  project_id: 'alw-gke-103',
+  skip_delete: null,
 };
 /** google_project as google provider 6.x writes it: deletion_policy (default PREVENT), no skip_delete. */
 const projectV6 = (deletion_policy: string) => ({
-  auto_create_network: true, billing_account: null, deletion_policy, effective_labels: {}, folder_id: '615899412414',
-  id: 'projects/sol22-dev-env', labels: null, name: 'sol22-dev-env', number: '6570889872', org_id: '', project_id: 'sol22-dev-env',
-  tags: null, terraform_labels: {}, timeouts: null,
+  auto_create_network: true,
+  billing_account: null,
+  deletion_policy,
+  effective_labels: {},
+  folder_id: '615899412414',
+  id: 'projects/sol22-dev-env',
+  labels: null,
+  name: 'sol22-dev-env',
+  number: '6570889872',
+  org_id: '',
+  project_id: 'sol22-dev-env',
+  tags: null,
+  terraform_labels: {},
+  timeouts: null,
 });
 
 describe('provider-destroy-hook', () => {
@@ -41,7 +60,9 @@ describe('provider-destroy-hook', () => {
       { address: 'aws_s3_bucket.safe', actions: ['delete'], before: { force_destroy: false } },
     ]);
     expect(found.flatMap((f) => f.addresses).sort()).toEqual(['aws_db_instance.d', 'aws_s3_bucket.b']);
-    expect(found.map((f) => f.message)).toContain('Destroying aws_s3_bucket.b: the AWS provider deletes every object in the bucket before deleting it (force_destroy = true).');
+    expect(found.map((f) => f.message)).toContain(
+      'Destroying aws_s3_bucket.b: the AWS provider deletes every object in the bucket before deleting it (force_destroy = true).',
+    );
   });
 
   it('google_project of provider 4/5 (skip_delete, no deletion_policy): says what the plan shows, not "deletion_policy is set"', () => {

@@ -7,39 +7,96 @@ import { expectReadmeMatches, expectTableShape } from '../helpers/type-table.js'
 
 const del = (address: string, before: unknown = {}): ChangeSpec => ({ address, actions: ['delete'], before });
 const fired = (changes: ChangeSpec[], config: unknown = {}) =>
-  findingsOf(check(makePlan({ changes }), config), 'stateful-destroy').flatMap((f) => f.addresses).sort();
+  findingsOf(check(makePlan({ changes }), config), 'stateful-destroy')
+    .flatMap((f) => f.addresses)
+    .sort();
 
 describe('stateful-destroy', () => {
   it('fires on the virtual machines of every major cloud and hypervisor (their disks hold what was written since)', () => {
     const vms = [
-      'aws_instance', 'azurerm_linux_virtual_machine', 'azurerm_windows_virtual_machine', 'azurerm_virtual_machine',
-      'google_compute_instance', 'oci_core_instance', 'ibm_is_instance', 'vsphere_virtual_machine', 'proxmox_vm_qemu',
-      'proxmox_virtual_environment_vm', 'libvirt_domain', 'openstack_compute_instance_v2', 'hcloud_server', 'digitalocean_droplet',
+      'aws_instance',
+      'azurerm_linux_virtual_machine',
+      'azurerm_windows_virtual_machine',
+      'azurerm_virtual_machine',
+      'google_compute_instance',
+      'oci_core_instance',
+      'ibm_is_instance',
+      'vsphere_virtual_machine',
+      'proxmox_vm_qemu',
+      'proxmox_virtual_environment_vm',
+      'libvirt_domain',
+      'openstack_compute_instance_v2',
+      'hcloud_server',
+      'digitalocean_droplet',
     ];
     expect(fired(vms.map((t) => del(`${t}.x`)))).toEqual(vms.map((t) => `${t}.x`).sort());
   });
 
   it('fires on disks, databases, buckets, file shares, log/search/analytics and message stores, keys and secret stores', () => {
     const types = [
-      'aws_ebs_volume', 'google_compute_disk', 'azurerm_managed_disk', 'aws_db_instance', 'google_sql_database_instance',
-      'azurerm_cosmosdb_account', 'aws_s3_bucket', 'azurerm_storage_share', 'aws_efs_file_system', 'azurerm_log_analytics_workspace',
-      'azurerm_search_service', 'aws_opensearch_domain', 'aws_elasticsearch_domain', 'google_bigquery_dataset', 'aiven_kafka_topic',
-      'confluent_kafka_topic', 'aws_msk_cluster', 'aws_sqs_queue', 'google_pubsub_subscription', 'aws_kms_key',
-      'google_kms_crypto_key', 'azurerm_key_vault', 'aws_secretsmanager_secret', 'vault_mount', 'talos_machine_secrets',
-      'aws_fsx_lustre_file_system', 'kubernetes_persistent_volume_claim_v1',
+      'aws_ebs_volume',
+      'google_compute_disk',
+      'azurerm_managed_disk',
+      'aws_db_instance',
+      'google_sql_database_instance',
+      'azurerm_cosmosdb_account',
+      'aws_s3_bucket',
+      'azurerm_storage_share',
+      'aws_efs_file_system',
+      'azurerm_log_analytics_workspace',
+      'azurerm_search_service',
+      'aws_opensearch_domain',
+      'aws_elasticsearch_domain',
+      'google_bigquery_dataset',
+      'aiven_kafka_topic',
+      'confluent_kafka_topic',
+      'aws_msk_cluster',
+      'aws_sqs_queue',
+      'google_pubsub_subscription',
+      'aws_kms_key',
+      'google_kms_crypto_key',
+      'azurerm_key_vault',
+      'aws_secretsmanager_secret',
+      'vault_mount',
+      'talos_machine_secrets',
+      'aws_fsx_lustre_file_system',
+      'kubernetes_persistent_volume_claim_v1',
     ];
     expect(fired(types.map((t) => del(`${t}.x`)))).toEqual(types.map((t) => `${t}.x`).sort());
   });
 
   it('leaves out what the configuration makes or Terraform generates, and what keeps no data of its own', () => {
     const types = [
-      'local_file', 'local_sensitive_file', 'random_password', 'random_bytes', 'random_id', 'tls_private_key',
-      'tls_self_signed_cert', 'aws_s3_object', 'azurerm_storage_blob', 'aws_secretsmanager_secret_version',
-      'google_secret_manager_secret_version', 'azurerm_key_vault_secret', 'kubernetes_secret_v1', 'kubernetes_config_map_v1',
-      'vault_kv_secret_v2', 'vault_generic_secret', 'google_kms_key_ring', 'aws_rds_cluster_instance', 'google_alloydb_instance',
-      'google_memcache_instance', 'helm_release', 'talos_machine_configuration_apply', 'talos_machine_bootstrap',
-      'proxmox_cloud_init_disk', 'proxmox_virtual_environment_file', 'null_resource', 'terraform_data', 'test_instance',
-      'aws_autoscaling_group', 'aws_security_group_rule',
+      'local_file',
+      'local_sensitive_file',
+      'random_password',
+      'random_bytes',
+      'random_id',
+      'tls_private_key',
+      'tls_self_signed_cert',
+      'aws_s3_object',
+      'azurerm_storage_blob',
+      'aws_secretsmanager_secret_version',
+      'google_secret_manager_secret_version',
+      'azurerm_key_vault_secret',
+      'kubernetes_secret_v1',
+      'kubernetes_config_map_v1',
+      'vault_kv_secret_v2',
+      'vault_generic_secret',
+      'google_kms_key_ring',
+      'aws_rds_cluster_instance',
+      'google_alloydb_instance',
+      'google_memcache_instance',
+      'helm_release',
+      'talos_machine_configuration_apply',
+      'talos_machine_bootstrap',
+      'proxmox_cloud_init_disk',
+      'proxmox_virtual_environment_file',
+      'null_resource',
+      'terraform_data',
+      'test_instance',
+      'aws_autoscaling_group',
+      'aws_security_group_rule',
     ];
     expect(fired(types.map((t) => del(`${t}.x`)))).toEqual([]);
   });
@@ -61,7 +118,13 @@ describe('stateful-destroy', () => {
       del('azapi_resource.unknown', {}),
     ];
     const found = findingsOf(check(makePlan({ changes })), 'stateful-destroy');
-    expect(found.flatMap((f) => f.addresses).sort()).toEqual(['azapi_resource.ai', 'azapi_resource.appconf', 'azapi_resource.cosmos', 'azapi_resource.sa', 'azapi_resource.vm']);
+    expect(found.flatMap((f) => f.addresses).sort()).toEqual([
+      'azapi_resource.ai',
+      'azapi_resource.appconf',
+      'azapi_resource.cosmos',
+      'azapi_resource.sa',
+      'azapi_resource.vm',
+    ]);
     expect(found.map((f) => f.message).join('\n')).toContain('azapi_resource (Microsoft.Storage/storageAccounts) holds data (buckets and file shares:');
   });
 
@@ -82,8 +145,13 @@ describe('stateful-destroy', () => {
       del('aws_elasticache_cluster.redis', { engine: 'redis' }),
     ];
     expect(fired(changes)).toEqual([
-      'aws_elasticache_cluster.redis', 'github_repository.deleted', 'google_pubsub_topic.kept', 'kubectl_manifest.pvc',
-      'kubernetes_manifest.pvc', 'kubernetes_persistent_volume_v1.delete', 'kubernetes_stateful_set_v1.drops',
+      'aws_elasticache_cluster.redis',
+      'github_repository.deleted',
+      'google_pubsub_topic.kept',
+      'kubectl_manifest.pvc',
+      'kubernetes_manifest.pvc',
+      'kubernetes_persistent_volume_v1.delete',
+      'kubernetes_stateful_set_v1.drops',
     ]);
   });
 
@@ -118,7 +186,9 @@ describe('stateful-destroy', () => {
     const plan = makePlan({ changes: [0, 1, 2].map((i) => del(`aws_ebs_volume.v[${i}]`)) });
     const found = findingsOf(check(plan), 'stateful-destroy');
     expect(found).toHaveLength(1);
-    expect(found[0]?.message).toContain('aws_ebs_volume holds data (disks and volumes: block storage: the bytes written to it), and the plan destroys 3 of them');
+    expect(found[0]?.message).toContain(
+      'aws_ebs_volume holds data (disks and volumes: block storage: the bytes written to it), and the plan destroys 3 of them',
+    );
   });
 });
 

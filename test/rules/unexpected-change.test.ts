@@ -4,8 +4,7 @@ import type { Plan } from '../../src/plan/model.js';
 import { check, findingsOf, fixturePlan, makePlan, planJson, type PlanSpec } from '../helpers/plan.js';
 
 /** The findings of unexpected-change when the apply declares `expect`. */
-const run = (plan: Plan, expectGlobs: readonly string[], config: unknown = {}) =>
-  findingsOf(check(plan, config, undefined, expectGlobs), 'unexpected-change');
+const run = (plan: Plan, expectGlobs: readonly string[], config: unknown = {}) => findingsOf(check(plan, config, undefined, expectGlobs), 'unexpected-change');
 
 const cpReset = ['fresh', 'powder', 'storm'].map((k) => `terraform_data.cp_reset_on_destroy["${k}"]`);
 const machineConfig = ['fresh', 'powder', 'storm'].map((k) => `terraform_data.machine_config["${k}"]`);
