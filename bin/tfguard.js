@@ -37,7 +37,7 @@ function codeCacheFile(identity) {
   if (env.TFGUARD_CACHE === 'off' || env.TFGUARD_CACHE === '0') return undefined;
   // Keyed on the file itself (V8 checks a cache's node version and flags, but of the source only its length): a
   // rebuilt or reinstalled bundle is a new file, with a new inode or change time, and gets a cache of its own.
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(require('node:os').homedir(), '.cache');
+  const base = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(require('node:os').homedir(), '.cache');
   const command = /^[a-z]{1,20}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
   return join(base, 'tfguard', 'code', `${identity}-${process.version}-${process.arch}-${command}`);
 }

@@ -107,7 +107,7 @@ export default defineRule({
         : `destroying ${unverified.length} instance(s) runs a destroy-time provisioner: the plan has no configuration ` +
           'section (trimmed?), so it cannot say which resources have provisioners';
       hits.push({
-        message: `Cannot tell whether ${what} (${why}). ` + `Pass --dir ROOT_MODULE, the folder with the .tf files the plan was made from.`,
+        message: `Cannot tell whether ${what} (${why}). Pass --dir ROOT_MODULE, the folder with the .tf files the plan was made from.`,
         addresses: unverified.map((c) => c.address),
       });
     }

@@ -49,34 +49,53 @@ export function oneOf(values: readonly unknown[]): string {
 
 const ARTICLE: Record<string, string> = { object: 'an object', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false' };
 
+/** What this file reads of zod 4's schema nodes (their `_zod.def`). */
+interface ZodNode {
+  _zod?: { def?: ZodDef };
+}
+interface ZodDef {
+  type?: string;
+  innerType?: ZodNode;
+  in?: ZodNode;
+  options?: ZodNode[];
+  element?: ZodNode;
+  shape?: Record<string, ZodNode>;
+}
+
+/** The node through optional, default and pipe wrappers. */
+function unwrap(start: ZodNode | undefined): ZodNode | undefined {
+  let node = start;
+  for (let i = 0; node && i < 20; i++) {
+    const def = node._zod?.def;
+    if (def?.innerType) node = def.innerType;
+    else if (def?.type === 'pipe') node = def.in;
+    else return node;
+  }
+  return node;
+}
+
+/** A union's member of the given type (object or array), unwrapped. */
+const member = (union: ZodNode | undefined, type: string): ZodNode | undefined =>
+  unwrap(union?._zod?.def?.options?.find((o) => unwrap(o)?._zod?.def?.type === type));
+
 /** The zod schema's node at a path (through optional, default, pipe, array and union), as far as it goes. */
-function schemaAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): unknown {
-  let at: any = schema;
-  const unwrap = (node: any): any => {
-    for (let i = 0; node && i < 20; i++) {
-      const def = node._zod?.def;
-      if (def?.innerType) node = def.innerType;
-      else if (def?.type === 'pipe') node = def.in;
-      else return node;
-    }
-    return node;
-  };
+function schemaAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): ZodNode | undefined {
+  let at = schema as ZodNode | undefined;
   for (const step of path) {
     at = unwrap(at);
-    const def = at?._zod?.def;
-    if (def?.type === 'union') at = unwrap(def.options.find((o: any) => unwrap(o)?._zod?.def?.type === (typeof step === 'number' ? 'array' : 'object')));
+    if (at?._zod?.def?.type === 'union') at = member(at, typeof step === 'number' ? 'array' : 'object');
     const d = at?._zod?.def;
     if (typeof step === 'number') at = d?.type === 'array' ? d.element : undefined;
-    else at = d?.type === 'object' ? d.shape[step] : undefined;
+    else at = d?.type === 'object' && typeof step === 'string' ? d.shape?.[step] : undefined;
   }
   at = unwrap(at);
-  if (at?._zod?.def?.type === 'union') at = unwrap(at._zod.def.options.find((o: any) => unwrap(o)?._zod?.def?.type === 'object'));
+  if (at?._zod?.def?.type === 'union') at = member(at, 'object');
   return at;
 }
 
 function keysAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): string[] {
-  const node = schemaAt(schema, path) as any;
-  return node?._zod?.def?.type === 'object' ? Object.keys(node._zod.def.shape) : [];
+  const def = schemaAt(schema, path)?._zod?.def;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
 /** `unknown rule "x" (did you mean "y"?)` */

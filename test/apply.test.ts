@@ -6,7 +6,7 @@
  * state was made by `terraform apply` directly; a destroy-time provisioner that runs leaves a `marker-KEY` file,
  * so "nothing was destroyed" is proven, not assumed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -37,7 +37,6 @@ import {
   terraform,
   terraformScript,
   tfguard,
-  TSC,
   waitUntil,
   type Run,
 } from './helpers/workspace.js';

@@ -149,7 +149,7 @@ describe('installing tfguard', () => {
       const lines: string[] = template.before_script.filter((l: string) => !/^apk /.test(l) && !/^cd /.test(l));
       expect(lines.join('\n')).not.toMatch(/tfguard@/);
       const script = (pkg: string) =>
-        run('bash', ['-euc', lines.join('\n') + '\ntfguard --version'], tmp, { TFGUARD_PACKAGE: pkg, TFGUARD_HOME: join(tmp, 'gitlab') });
+        run('bash', ['-euc', `${lines.join('\n')}\ntfguard --version`], tmp, { TFGUARD_PACKAGE: pkg, TFGUARD_HOME: join(tmp, 'gitlab') });
       const unset = script('');
       expect(unset.code).not.toBe(0);
       expect(unset.stderr).toContain('Set TFGUARD_PACKAGE');

@@ -406,7 +406,7 @@ describe('deep and large plans', () => {
   const DEPTH = 200_000;
 
   it(`a value nested ${DEPTH} levels deep inside before loads or is refused with an InputError`, async () => {
-    const deep = '{"a":'.repeat(DEPTH) + '1' + '}'.repeat(DEPTH);
+    const deep = `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`;
     const marker = '"__DEEP__"';
     const json = incidentWith((p) => {
       p.resource_changes[0].change.before = '__DEEP__';

@@ -59,7 +59,7 @@ describe('tfguard log with runbook records', () => {
       },
       { ...base, decision: 'failed', why: 'stopped after stage 1', rollout: { stages: 3, applied: 1, batch: 1, resumed: false } },
     ];
-    writeFileSync(join(tmp, '.tfguard', 'audit.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(join(tmp, '.tfguard', 'audit.jsonl'), `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
     const run = tfguard(['log', '--dir', tmp]);
     expect(run.code, run.stderr).toBe(0);
     const [rollout, health, stage, snapshot] = run.stdout.trimEnd().split('\n\n');

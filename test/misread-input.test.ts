@@ -48,7 +48,10 @@ function original(): unknown {
 function utf32(text: string, bigEndian: boolean): Buffer {
   const points = [...text].map((c) => c.codePointAt(0)!);
   const out = Buffer.alloc(points.length * 4);
-  points.forEach((p, i) => (bigEndian ? out.writeUInt32BE(p, i * 4) : out.writeUInt32LE(p, i * 4)));
+  for (const [i, p] of points.entries()) {
+    if (bigEndian) out.writeUInt32BE(p, i * 4);
+    else out.writeUInt32LE(p, i * 4);
+  }
   return out;
 }
 

@@ -150,7 +150,7 @@ describe('--format sarif on the incident', () => {
     expect(new Set(prints).size).toBe(prints.length);
     for (const p of prints) expect(p).toMatch(/^[0-9a-f]{64}$/);
     const again = tfguard(['check', INCIDENT, '--dir', 'fixtures/incident/src', '--format', 'sarif']);
-    expect(again.stdout).toBe(JSON.stringify(log, null, 2) + '\n');
+    expect(again.stdout).toBe(`${JSON.stringify(log, null, 2)}\n`);
   });
 
   it('paths are relative to the current directory, not to the root module', () => {

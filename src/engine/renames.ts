@@ -95,8 +95,15 @@ function components(open: readonly ResourceChange[], edges: Map<ResourceChange, 
       for (const d of open) {
         const linked = edges.get(d)!.filter((c) => !taken.has(c));
         if (!deleted.has(d) && !linked.some((c) => created.has(c))) continue;
-        for (const c of linked) if (!created.has(c)) created.add(c), (grew = true);
-        if (!deleted.has(d)) deleted.add(d), (grew = true);
+        for (const c of linked) {
+          if (created.has(c)) continue;
+          created.add(c);
+          grew = true;
+        }
+        if (!deleted.has(d)) {
+          deleted.add(d);
+          grew = true;
+        }
       }
     }
     for (const d of deleted) seen.add(d);

@@ -27,8 +27,8 @@ export function collectBlocks(sources: Sources, module: string, file: ParsedFile
             mode,
             type,
             name,
-            hasCount: body['count'] !== undefined,
-            hasForEach: body['for_each'] !== undefined,
+            hasCount: body.count !== undefined,
+            hasForEach: body.for_each !== undefined,
             provisioners: provisioners(body, locate, at),
             lifecycle: lifecycle(body),
             file: file.display,
@@ -41,18 +41,18 @@ export function collectBlocks(sources: Sources, module: string, file: ParsedFile
       }
     }
   }
-  for (const body of blockList(file.json['removed'])) {
+  for (const body of blockList(file.json.removed)) {
     const at = locate.removed();
-    const rawFrom = body['from'];
+    const rawFrom = body.from;
     if (typeof rawFrom !== 'string') continue;
     const from = unwrap(rawFrom);
     const local = referenceGroup(from);
-    const life = firstBlock(body['lifecycle']);
+    const life = firstBlock(body.lifecycle);
     sources.removed.push({
       groupAddress: module ? `${module}.${local}` : local,
       module,
       from,
-      destroy: !(life && isFalse(life['destroy'])),
+      destroy: !(life && isFalse(life.destroy)),
       provisioners: provisioners(body, locate, at),
       file: file.display,
       line: at.line,
@@ -94,7 +94,7 @@ export function mergeBlock(a: ResourceBlock, b: ResourceBlock): ResourceBlock {
  * allows `[ { "local-exec": {...} }, ... ]` (ordered) or `{ "local-exec": {...} }`.
  */
 export function provisioners(body: Json, locate: Locator, at: BlockAt): SourceProvisioner[] {
-  const raw = body['provisioner'];
+  const raw = body.provisioner;
   const list: { type: string; body: Json }[] = [];
   const add = (byType: Json): void => {
     for (const [type, value] of Object.entries(byType)) {
@@ -119,34 +119,34 @@ export function provisioners(body: Json, locate: Locator, at: BlockAt): SourcePr
 export function provisioner(type: string, body: Json): SourceProvisioner {
   const p: SourceProvisioner = {
     type,
-    when: isWord(body['when'], 'destroy') ? 'destroy' : 'create',
-    onFailure: isWord(body['on_failure'], 'continue') ? 'continue' : 'fail',
+    when: isWord(body.when, 'destroy') ? 'destroy' : 'create',
+    onFailure: isWord(body.on_failure, 'continue') ? 'continue' : 'fail',
   };
-  if (typeof body['command'] === 'string') p.command = body['command'];
-  const inline = stringList(body['inline']);
+  if (typeof body.command === 'string') p.command = body.command;
+  const inline = stringList(body.inline);
   if (inline) p.inline = inline;
-  const interpreter = stringList(body['interpreter']);
+  const interpreter = stringList(body.interpreter);
   if (interpreter) p.interpreter = interpreter;
-  const environment = body['environment'];
+  const environment = body.environment;
   if (isObject(environment)) p.environment = stringMap(environment);
   const opaque = {
-    ...(typeof body['interpreter'] === 'string' ? { interpreter: body['interpreter'] } : {}),
+    ...(typeof body.interpreter === 'string' ? { interpreter: body.interpreter } : {}),
     ...(typeof environment === 'string' ? { environment } : {}),
   };
   if (Object.keys(opaque).length > 0) p.opaque = opaque;
-  const scripts = stringList(body['scripts']);
-  const script = stringValue(body['script']) ?? (scripts ? scripts.join('\n') : undefined) ?? stringValue(body['source']) ?? stringValue(body['content']);
+  const scripts = stringList(body.scripts);
+  const script = stringValue(body.script) ?? (scripts ? scripts.join('\n') : undefined) ?? stringValue(body.source) ?? stringValue(body.content);
   if (script !== undefined) p.script = script;
   return p;
 }
 
 export function lifecycle(body: Json): SourceLifecycle {
-  const life = firstBlock(body['lifecycle']) ?? {};
-  const ignore = life['ignore_changes'];
+  const life = firstBlock(body.lifecycle) ?? {};
+  const ignore = life.ignore_changes;
   return {
-    preventDestroy: isTrue(life['prevent_destroy']),
-    createBeforeDestroy: isTrue(life['create_before_destroy']),
-    replaceTriggeredBy: (stringList(life['replace_triggered_by']) ?? []).map(unwrap),
+    preventDestroy: isTrue(life.prevent_destroy),
+    createBeforeDestroy: isTrue(life.create_before_destroy),
+    replaceTriggeredBy: (stringList(life.replace_triggered_by) ?? []).map(unwrap),
     ignoreChanges: typeof ignore === 'string' && unwrap(ignore) === 'all' ? 'all' : (stringList(ignore) ?? []).map(unwrap),
   };
 }

@@ -20,7 +20,7 @@ import { InputError } from '../errors.js';
 import { collectBlocks } from './blocks.js';
 import { cachedParse, storeParse } from './cache.js';
 import { isTerraformFile } from './files.js';
-import { type Json, displayPath, errorMessage, escapeRegExp, isObject, labelledBlocks, oneLine, stripBom } from './json-values.js';
+import { displayPath, errorMessage, escapeRegExp, isObject, labelledBlocks, oneLine, stripBom } from './json-values.js';
 import type { ParsedFile } from './lines.js';
 import { DEFAULT_HCL_FILE_BYTES, tooLarge } from './limits.js';
 import { ParserFailure, workerParser, type ParseFn } from './parser.js';
@@ -119,12 +119,12 @@ async function visitModule(ctx: LoadContext, call: ModuleCall, ancestors: string
   const calls: ModuleCall[] = [];
   const seen = new Set<string>();
   for (const file of files) {
-    for (const [name, body] of labelledBlocks(file.json['module'])) {
+    for (const [name, body] of labelledBlocks(file.json.module)) {
       if (seen.has(name)) continue;
       seen.add(name);
       const module = call.module ? `${call.module}.module.${name}` : `module.${name}`;
       const key = call.key ? `${call.key}.${name}` : name;
-      const source = typeof body['source'] === 'string' ? body['source'] : '';
+      const source = typeof body.source === 'string' ? body.source : '';
       const dir = await moduleDir(ctx, call.dir, key, source);
       if (dir === undefined) {
         node.missing.push({ module, source });
@@ -179,10 +179,10 @@ async function readModulesJson(root: string): Promise<Map<string, string>> {
   } catch (error) {
     throw new InputError(`${displayPath(root, file)}: cannot parse: ${oneLine(errorMessage(error))}`);
   }
-  const modules = isObject(data) && Array.isArray(data['Modules']) ? data['Modules'] : [];
+  const modules = isObject(data) && Array.isArray(data.Modules) ? data.Modules : [];
   for (const entry of modules) {
-    if (isObject(entry) && typeof entry['Key'] === 'string' && typeof entry['Dir'] === 'string') {
-      installed.set(entry['Key'], path.resolve(root, entry['Dir']));
+    if (isObject(entry) && typeof entry.Key === 'string' && typeof entry.Dir === 'string') {
+      installed.set(entry.Key, path.resolve(root, entry.Dir));
     }
   }
   return installed;

@@ -27,6 +27,7 @@ export type MayMatter = (text: string) => boolean;
 export const sourceWords: MayMatter = (text) => SOURCE_WORDS.test(text);
 export const scanWords: MayMatter = (text) => SCAN_WORDS.test(text);
 
+// biome-ignore lint/suspicious/noConstEnum: inlined by tsc and esbuild (used within this file only), no lookup per byte
 const enum C {
   TAB = 0x09,
   LF = 0x0a,

@@ -180,7 +180,7 @@ export class PlanBuilder {
       const c = change as Obj;
       const actions = Array.isArray(c.actions) ? c.actions.join(',') : '';
       const valueless = actions === 'no-op' || actions === 'read';
-      const want = (k: string, mask: unknown): boolean => !valueless || marksAny(mask);
+      const want = (_key: string, mask: unknown): boolean => !valueless || marksAny(mask);
       for (const [name, bytes] of cuts) {
         const key = name.slice('change.'.length);
         const needed = key === 'after_unknown' ? !valueless : want(key, key === 'before' ? c.before_sensitive : c.after_sensitive);

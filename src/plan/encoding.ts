@@ -24,6 +24,7 @@ function nulLayout(bytes: Buffer): string {
 }
 
 /** The second byte's range after each lead byte that restricts it (no overlong forms, no surrogates). */
+// biome-ignore lint/complexity/useSimpleNumberKeys: UTF-8 lead bytes read best in hex, as the standard writes them
 const SECOND: Record<number, [number, number]> = { 0xe0: [0xa0, 0xbf], 0xed: [0x80, 0x9f], 0xf0: [0x90, 0xbf], 0xf4: [0x80, 0x8f] };
 
 /** Where UTF-8 decoding fails: the offset of the first byte that starts no valid sequence. */

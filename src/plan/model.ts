@@ -162,7 +162,7 @@ export function normalizeAction(ai: ActionInvocationJson): ActionInvocation {
     address: ai.address || fallback,
     configValues: ai.config_values ?? null,
     // Terraform always writes the masks; without one, nothing can be shown as known-safe: mask everything.
-    configSensitive: ai.config_sensitive ?? (ai.config_values == null ? false : true),
+    configSensitive: ai.config_sensitive ?? ai.config_values != null,
     configUnknown: ai.config_unknown ?? false,
     trigger: { kind: 'unknown' },
   };
@@ -227,7 +227,7 @@ export function collectPlanSecrets(json: PlanJson, secrets: Set<string>): void {
   }
   const deferredActions = (json.deferred_action_invocations ?? []).flatMap((d) => (d.action_invocation ? [d.action_invocation] : []));
   for (const ai of [...(json.action_invocations ?? []), ...deferredActions]) {
-    collectSecrets(ai.config_values, ai.config_sensitive ?? (ai.config_values == null ? false : true), secrets);
+    collectSecrets(ai.config_values, ai.config_sensitive ?? ai.config_values != null, secrets);
   }
   const declared = json.configuration?.root_module?.variables ?? {};
   for (const [name, v] of Object.entries(json.variables ?? {})) {

@@ -325,7 +325,7 @@ export class JsonScanner {
   }
 
   /** A value starts at chunk[i] (first byte c). */
-  private value(chunk: Buffer, i: number, c: number): number {
+  private value(_chunk: Buffer, i: number, c: number): number {
     const depth = this.kinds.length;
     const handler = this.handlers[depth - 1] ?? null;
     let child: Handler | null = null;
@@ -525,6 +525,7 @@ export class JsonScanner {
       }
       let close = false;
       switch (state) {
+        // biome-ignore lint/suspicious/noFallthroughSwitchClause: after '[', anything but ']' is a first value
         case S_ARR_FIRST:
           if (c === 0x5d) {
             close = true;

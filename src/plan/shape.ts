@@ -104,6 +104,6 @@ export function checkShape(source: string, json: unknown, changeCount?: number):
     const changes = !('resource_changes' in json)
       ? 'no resource_changes'
       : `resource_changes is ${Array.isArray(rc) ? 'empty' : rc === null ? 'null' : typeof rc === 'object' ? 'an object' : `a ${typeof rc}`}`;
-    throw new InputError(`${source}: has no planned_values and ${changes}: not a plan (an empty state? ` + 'a trimmed plan must keep its resource_changes)');
+    throw new InputError(`${source}: has no planned_values and ${changes}: not a plan (an empty state? a trimmed plan must keep its resource_changes)`);
   }
 }

@@ -112,7 +112,7 @@ function decisionLine(report: Report, s: Style): string {
       ' nothing else fired; -auto-approve is refused and a person must confirm on a terminal.'
     );
   }
-  return s.green(s.bold('PASS:')) + ' no rule fired.';
+  return `${s.green(s.bold('PASS:'))} no rule fired.`;
 }
 
 /** The config a report was made with, as its header names it. */

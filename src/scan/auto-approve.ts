@@ -142,7 +142,7 @@ function finding(file: string, line: number, hit: Hit, where: string): ScanFindi
       'Run `tfguard check` on that plan earlier in the same job, or apply it with `tfguard apply PLANFILE`.';
     return { rule: 'auto-approve', severity: 'warn', message, file, line };
   }
-  const message = `\`${hit.command}\` (${where}) ${WHAT[hit.via]}. ` + 'Use `tfguard apply` instead: it refuses -auto-approve when the plan has findings.';
+  const message = `\`${hit.command}\` (${where}) ${WHAT[hit.via]}. Use \`tfguard apply\` instead: it refuses -auto-approve when the plan has findings.`;
   return { rule: 'auto-approve', severity: 'block', message, file, line };
 }
 

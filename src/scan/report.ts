@@ -95,13 +95,13 @@ export function formatScanText(raw: ScanResult, opts: { color?: boolean } = {}):
       lines.push(`A commit above holds a blocking finding that a later commit removes: rewrite the commits (git rebase -i${base}) so that none holds it.`);
     }
   } else if (result.decision === 'warn') {
-    lines.push(s.yellow(s.bold('WARN: a person must review this change;')) + ` ${plural(warnings, 'warning')}.`);
+    lines.push(`${s.yellow(s.bold('WARN: a person must review this change;'))} ${plural(warnings, 'warning')}.`);
   } else if (result.notes.length > 0) {
     lines.push(
-      s.green(s.bold('PASS:')) + ` nothing this change adds fired (${plural(result.notes.length, 'finding')} that ${before} already has: notes above).`,
+      `${s.green(s.bold('PASS:'))} nothing this change adds fired (${plural(result.notes.length, 'finding')} that ${before} already has: notes above).`,
     );
   } else {
-    lines.push(s.green(s.bold('PASS:')) + ' no rule fired.');
+    lines.push(`${s.green(s.bold('PASS:'))} no rule fired.`);
   }
   return `${lines.join('\n')}\n`;
 }

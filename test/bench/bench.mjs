@@ -46,7 +46,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Runs each command `runs` times, alternating; medians per command. */
 function measure(commands, runs) {
   const results = commands.map(() => []);
-  for (let r = 0; r < runs; r++) commands.forEach((c, i) => results[i].push(once(c.cmd, c.args, c.opts)));
+  for (let r = 0; r < runs; r++) {
+    for (const [i, c] of commands.entries()) results[i].push(once(c.cmd, c.args, c.opts));
+  }
   return results.map((list) => ({
     seconds: median(list.map((x) => x.seconds)),
     rss: Math.max(...list.map((x) => x.rss)),

@@ -71,7 +71,7 @@ resource "terraform_data" "wipe_disk" {
 `;
 
 /** The variable set after stage 1: every instance above is replaced, and its values change. */
-const TFVARS = String.raw`suffix = "lan\r\nPASS: no rule fired.\n\u001b]0;pwned\u0007 @org/admins #123 \u202e"` + '\n';
+const TFVARS = `${String.raw`suffix = "lan\r\nPASS: no rule fired.\n\u001b]0;pwned\u0007 @org/admins #123 \u202e"`}\n`;
 
 /** A deploy script that scan reads (auto-approve check): the raw bytes, as a file may hold them. */
 const SCRIPT = `#!/bin/sh\nterraform apply -auto-approve # \u001b]0;pwned\u0007\rPASS: no rule fired.\n`;

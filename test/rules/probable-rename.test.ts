@@ -12,7 +12,7 @@ import { runRules } from '../../src/engine/run.js';
 import { planFromJson } from '../../src/plan/load.js';
 import { parseAddress } from '../../src/plan/address.js';
 import { hasTerraform, NO_TERRAFORM } from '../helpers/env.js';
-import { check, findingsOf, fixturePlan, makePlan, planJson as inlinePlanJson, type ChangeSpec } from '../helpers/plan.js';
+import { check, findingsOf, fixturePlan, planJson as inlinePlanJson, type ChangeSpec } from '../helpers/plan.js';
 import { destroyedAddresses, fixtureWorkspace, movedOrForgotten, planJson } from '../helpers/replan.js';
 import { freshDir, scratchDir, terraform } from '../helpers/workspace.js';
 
