@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CAPTURE, JsonScanner, SKIP, type Cut, type Handler } from '../src/plan/scanner.js';
 import { FIXTURES_DIR } from './helpers/env.js';
+import { random } from './helpers/random.js';
 
 const CHANGE_CUT: Cut = { cut: new Map([['change', new Set(['before', 'after', 'after_unknown'])]]) };
 
@@ -52,16 +53,6 @@ function read(bytes: Buffer, sizes: number[]): string {
     const e = error as { problem?: string; offset?: number; message: string };
     return JSON.stringify({ error: [e.problem, e.offset, e.message] });
   }
-}
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PLAN = readFileSync(join(FIXTURES_DIR, 'incident', 'plan.json'));

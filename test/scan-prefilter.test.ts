@@ -15,6 +15,7 @@ import { destroyProvisionerFindings } from '../src/scan/provisioners.js';
 import { loadTerraform } from '../src/scan/terraform.js';
 import { FIXTURES_DIR } from './helpers/env.js';
 import { writeTree } from './helpers/files.js';
+import { random } from './helpers/random.js';
 
 let tmp: string;
 let counter = 0;
@@ -52,17 +53,6 @@ function tfFiles(dir: string): string[] {
 }
 
 const FIXTURE_TF = tfFiles(FIXTURES_DIR).map((f) => readFileSync(f, 'utf8'));
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALID = [
   'variable "v" {\n  type    = string\n  default = "a ${var.x} $${literal} %{ if true }y%{ endif }"\n}\n',
