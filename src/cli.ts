@@ -119,32 +119,34 @@ function buildProgram(): Command {
       exitCode = await hookStatus(opts);
     });
 
-  program
-    .command('apply')
-    .description('plan, review, confirm and apply exactly the reviewed plan, in place of `terraform apply` (tfguard apply -h)')
-    .argument('[args...]', 'tfguard and terraform options, and optionally a saved PLANFILE')
-    // -h, -help and --help are apply's own (src/apply/help.ts): terraform's -h would print `terraform plan`'s.
-    .helpOption(false)
-    .configureHelp({ formatHelp: () => APPLY_HELP })
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(async (_args: string[], _opts, cmd: Command) => {
-      const { apply } = await import('./commands/apply.js');
-      exitCode = await apply(rawArgsAfter(cmd.name()));
-    });
-
-  program
-    .command('destroy')
-    .description('tfguard apply -destroy, as `terraform destroy` is `terraform apply -destroy` (tfguard destroy -h)')
-    .argument('[args...]', 'tfguard and terraform options (no PLANFILE)')
-    .helpOption(false)
-    .configureHelp({ formatHelp: () => DESTROY_HELP })
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(async (_args: string[], _opts, cmd: Command) => {
-      const { destroy } = await import('./commands/destroy.js');
-      exitCode = await destroy(rawArgsAfter(cmd.name()));
-    });
+  // apply and destroy take terraform's arguments as they are: -h, -help and --help are their own
+  // (src/apply/help.ts), since terraform's -h would print `terraform plan`'s.
+  const terraformLike = (name: string, description: string, argument: string, help: string, run: (argv: string[]) => Promise<number>) =>
+    program
+      .command(name)
+      .description(description)
+      .argument('[args...]', argument)
+      .helpOption(false)
+      .configureHelp({ formatHelp: () => help })
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(async (_args: string[], _opts, cmd: Command) => {
+        exitCode = await run(rawArgsAfter(cmd.name()));
+      });
+  terraformLike(
+    'apply',
+    'plan, review, confirm and apply exactly the reviewed plan, in place of `terraform apply` (tfguard apply -h)',
+    'tfguard and terraform options, and optionally a saved PLANFILE',
+    APPLY_HELP,
+    async (argv) => (await import('./commands/apply.js')).apply(argv),
+  );
+  terraformLike(
+    'destroy',
+    'tfguard apply -destroy, as `terraform destroy` is `terraform apply -destroy` (tfguard destroy -h)',
+    'tfguard and terraform options (no PLANFILE)',
+    DESTROY_HELP,
+    async (argv) => (await import('./commands/destroy.js')).destroy(argv),
+  );
 
   program
     .command('log')
