@@ -21,7 +21,10 @@ export default defineRule({
     const byFamily = new Map<TypeFamily, ResourceChange[]>();
     for (const c of destroyedChanges(plan)) {
       const family = classify(c)?.family;
-      if (family) byFamily.set(family, [...(byFamily.get(family) ?? []), c]);
+      if (!family) continue;
+      const list = byFamily.get(family);
+      if (list) list.push(c);
+      else byFamily.set(family, [c]);
     }
     return [...byFamily].map(([family, changes]) => {
       const addresses = changes.map((c) => c.address);

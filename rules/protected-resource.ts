@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { matchingPatterns } from '../src/engine/glob.js';
+import { addressMatcher } from '../src/engine/glob.js';
 import { destroyedChanges, listShort } from '../src/engine/instances.js';
 import { defineRule } from '../src/engine/types.js';
 
@@ -15,10 +15,14 @@ export default defineRule({
     if (protect.length === 0) return [];
     const byPattern = new Map<string, string[]>();
     const removed = new Set<string>();
+    // Each pattern compiled once: the first that matches an address names it.
+    const matchers = protect.map((p) => ({ pattern: p, match: addressMatcher([p]) }));
     for (const c of destroyedChanges(plan)) {
-      const pattern = matchingPatterns(protect, c.address)[0];
+      const pattern = matchers.find((m) => m.match(c.address))?.pattern;
       if (pattern === undefined) continue;
-      byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), c.address]);
+      const list = byPattern.get(pattern);
+      if (list) list.push(c.address);
+      else byPattern.set(pattern, [c.address]);
       if (c.actionReason === 'delete_because_no_resource_config') removed.add(c.address);
     }
     return [...byPattern].map(([pattern, addresses]) => {

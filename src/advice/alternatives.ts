@@ -102,7 +102,11 @@ function forget(ctx: AdviceContext, changes: readonly ResourceChange[], or: bool
 /** The alternatives for each resource block of `changes` (destroys that run something), in plan order. */
 export function safeAlternatives(ctx: AdviceContext, changes: readonly ResourceChange[]): string[] {
   const byBlock = new Map<string, ResourceChange[]>();
-  for (const c of changes) byBlock.set(c.groupAddress, [...(byBlock.get(c.groupAddress) ?? []), c]);
+  for (const c of changes) {
+    const list = byBlock.get(c.groupAddress);
+    if (list) list.push(c);
+    else byBlock.set(c.groupAddress, [c]);
+  }
   return [...byBlock.values()].flatMap((list) => {
     const kept = keep(ctx, list);
     return [...kept, ...forget(ctx, list, kept.length > 0)];

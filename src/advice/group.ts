@@ -9,14 +9,21 @@
 import type { InstanceGroup } from '../engine/instances.js';
 import { listShort } from '../engine/instances.js';
 import { type AdviceContext, safeAlternatives } from './alternatives.js';
-import { describeEffects, destroyEffects, hasEffects } from './effects.js';
+import type { ResourceChange } from '../plan/model.js';
+import { type DestroyEffects, describeEffects, destroyEffects, hasEffects } from './effects.js';
 import { isHelper } from './helpers.js';
 import { batches, stagedApplies } from './staged.js';
 
 export function groupAdvice(ctx: AdviceContext, group: InstanceGroup, memberOf: (address: string) => string): string[] {
-  const effects = group.destroyed.map((c) => ({ change: c, effects: destroyEffects(ctx.plan, ctx.sources, c) }));
-  const running = effects.filter((e) => hasEffects(e.effects));
-  const known = running.filter((e) => e.effects.provisioners.length > 0 || e.effects.hooks.length > 0);
+  // What destroying each runs, in plan order: the first that may run something, and those known to.
+  let firstRunning: DestroyEffects | undefined;
+  const known: { change: ResourceChange; effects: DestroyEffects }[] = [];
+  for (const change of group.destroyed) {
+    const effects = destroyEffects(ctx.plan, ctx.sources, change);
+    if (!hasEffects(effects)) continue;
+    firstRunning ??= effects;
+    if (effects.provisioners.length > 0 || effects.hooks.length > 0) known.push({ change, effects });
+  }
   if (known.length > 0) {
     const what = [...new Set(known.map((e) => describeEffects(e.effects)))];
     return [
@@ -27,8 +34,8 @@ export function groupAdvice(ctx: AdviceContext, group: InstanceGroup, memberOf: 
       ),
     ];
   }
-  if (running.length > 0) {
-    const why = running[0]!.effects.unknown!;
+  if (firstRunning) {
+    const why = firstRunning.unknown!;
     return [
       `# Staging may not help: tfguard cannot tell whether destroying them runs a destroy-time provisioner (${why}); if it does, each stage runs it too. Pass --dir ROOT_MODULE.`,
     ];
@@ -38,7 +45,12 @@ export function groupAdvice(ctx: AdviceContext, group: InstanceGroup, memberOf: 
   const size = n - group.quorum;
   if (size <= 0) return [`# No staging keeps ${group.quorum} of ${n} standing: take fewer members down, or raise the group's size first.`];
   const members = new Map<string, string[]>();
-  for (const c of group.destroyed) members.set(memberOf(c.address), [...(members.get(memberOf(c.address)) ?? []), c.address]);
+  for (const c of group.destroyed) {
+    const key = memberOf(c.address);
+    const list = members.get(key);
+    if (list) list.push(c.address);
+    else members.set(key, [c.address]);
+  }
   const stages = batches([...members.values()], size).map((b) => b.flat());
   return [`# One stage at a time, at most ${size} of ${n} down in each, so ${group.quorum} stand (tfguard reviews each stage):`, ...stagedApplies(stages)];
 }

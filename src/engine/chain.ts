@@ -112,10 +112,28 @@ function referencedChanges(plan: Plan, change: ResourceChange, resource: string,
   const full = change.moduleAddress ? `${change.moduleAddress}.${resource}` : resource;
   const all = changesByResource(plan).get(full) ?? [];
   if (byKey && change.index !== undefined) {
-    const same = all.filter((c) => c.index === change.index);
-    if (same.length > 0) return same;
+    const same = byIndex(all).get(change.index);
+    if (same) return same;
   }
   return all;
+}
+
+/** One resource's changes by instance key, in plan order, made once per list (a lookup per replaced instance). */
+const byIndexes = new WeakMap<ResourceChange[], Map<string | number, ResourceChange[]>>();
+
+function byIndex(all: ResourceChange[]): Map<string | number, ResourceChange[]> {
+  let index = byIndexes.get(all);
+  if (!index) {
+    index = new Map();
+    for (const c of all) {
+      if (c.index === undefined) continue;
+      const list = index.get(c.index);
+      if (list) list.push(c);
+      else index.set(c.index, [c]);
+    }
+    byIndexes.set(all, index);
+  }
+  return index;
 }
 
 function because(plan: Plan, change: ResourceChange, refs: string[]): string[] {

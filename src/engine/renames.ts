@@ -52,11 +52,20 @@ export function findRenames(plan: Plan): Renames {
   const live = plan.changes.filter((c) => c.mode === 'managed' && !c.deposed);
   const deletes = live.filter((c) => c.action === 'delete');
   const creates = live.filter((c) => c.action === 'create' && !c.importing);
+  if (deletes.length === 0 || creates.length === 0) return { pairs: [], ambiguous: [] };
+  // Only a create of the same type and provider can match a delete: each delete looks at those alone (in plan order).
+  const kindOf = (c: ResourceChange) => `${c.type}\n${c.providerName ?? ''}`;
+  const createsOf = new Map<string, ResourceChange[]>();
+  for (const c of creates) {
+    const list = createsOf.get(kindOf(c));
+    if (list) list.push(c);
+    else createsOf.set(kindOf(c), [c]);
+  }
   const edges = new Map<ResourceChange, ResourceChange[]>();
   for (const d of deletes)
     edges.set(
       d,
-      creates.filter((c) => matches(plan, d, c)),
+      (createsOf.get(kindOf(d)) ?? []).filter((c) => matches(plan, d, c)),
     );
   const backOf = (c: ResourceChange, from: readonly ResourceChange[]) => from.filter((d) => edges.get(d)!.includes(c));
 
@@ -79,7 +88,9 @@ export function findRenames(plan: Plan): Renames {
       progress = true;
     }
   }
-  return { pairs: pairs.sort((a, b) => a.from.address.localeCompare(b.from.address)), ambiguous: components(open, edges, taken) };
+  // Intl.Collator's compare is localeCompare's own (the default locale and options), without a lookup per call.
+  const collator = new Intl.Collator();
+  return { pairs: pairs.sort((a, b) => collator.compare(a.from.address, b.from.address)), ambiguous: components(open, edges, taken) };
 }
 
 /** The remaining deletes and creates that match, as connected groups. */

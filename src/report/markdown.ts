@@ -232,7 +232,11 @@ function suggestionLines(f: ReportFinding, limits: Limits, advised: Set<string>)
 /** Findings grouped by rule, in the engine's order (blocking rules first). */
 function ruleGroups(report: Report, level: string, limits: Limits): string[] {
   const groups = new Map<string, ReportFinding[]>();
-  for (const f of report.findings) groups.set(f.rule, [...(groups.get(f.rule) ?? []), f]);
+  for (const f of report.findings) {
+    const list = groups.get(f.rule);
+    if (list) list.push(f);
+    else groups.set(f.rule, [f]);
+  }
   const lines: string[] = [];
   const advised = new Set<string>();
   for (const [rule, findings] of groups) {
