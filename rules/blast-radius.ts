@@ -22,6 +22,8 @@ const NODE_GLOBS = [
   '*cluster*',
 ];
 
+const addressOf = (c: { address: string }): string => c.address;
+
 /** The `.tfguard.json` `groups`, which the config hands to this rule with its options (src/config/resolve.ts). */
 function declaredOf(options: object): DeclaredGroup[] {
   return (options as { groups?: DeclaredGroup[] }).groups ?? [];
@@ -80,8 +82,10 @@ export default defineRule({
     const automatic = automaticGroups(plan).filter((g) => !g.destroyed.every((c) => covered.has(c.address)));
     for (const group of [...declared, ...automatic]) {
       const memberOf = group.kind === 'declared' ? memberKey : (a: string) => a;
-      const gone = new Set(group.destroyed.map((c) => memberOf(c.address)));
-      const survivors = [...group.members.keys()].filter((m) => !gone.has(m));
+      const gone = new Set<string>();
+      for (const c of group.destroyed) gone.add(memberOf(c.address));
+      const survivors: string[] = [];
+      for (const m of group.members.keys()) if (!gone.has(m)) survivors.push(m);
       const fires = group.wholeOnly ? group.members.size >= 2 && survivors.length === 0 : survivors.length < group.quorum;
       if (!fires || group.destroyed.every((c) => reported.has(c.address))) continue;
       for (const c of group.destroyed) reported.add(c.address);
@@ -90,7 +94,7 @@ export default defineRule({
       const suggestions = groupAdvice({ plan, sources }, group, memberOf);
       hits.push({
         message: message(plan, group, gone.size, survivors, why),
-        addresses: group.destroyed.map((c) => c.address),
+        addresses: group.destroyed.map(addressOf),
         severity,
         ...(suggestions.length > 0 ? { suggestions } : {}),
       });

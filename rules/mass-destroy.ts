@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { destroyedChanges, priorInstanceCount } from '../src/engine/instances.js';
+import { destroyedAddresses, priorInstanceCount } from '../src/engine/instances.js';
 import type { Plan } from '../src/plan/model.js';
 import { defineRule } from '../src/engine/types.js';
 
@@ -34,7 +34,8 @@ export default defineRule({
     }),
   },
   check({ plan, options }) {
-    const addresses = [...new Set(destroyedChanges(plan).map((c) => c.address))];
+    // Each destroyed address once, in plan order (a copy: the finding keeps it).
+    const addresses = destroyedAddresses(plan).slice();
     if (addresses.length === 0) return [];
     const total = priorInstanceCount(plan);
     const byCount = addresses.length >= options.max;

@@ -18,11 +18,28 @@ export interface DestroyEffects {
   unknown?: string;
 }
 
+/** The destroy hooks by resource type, in DESTROY_HOOKS order (most types have none: nothing to ask). */
+let hooksByType: Map<string, DestroyHook[]> | undefined;
+
+function hooksOf(change: ResourceChange): { hook: DestroyHook; evidence: string }[] {
+  if (!hooksByType) {
+    hooksByType = new Map();
+    for (const hook of DESTROY_HOOKS) {
+      const list = hooksByType.get(hook.type);
+      if (list) list.push(hook);
+      else hooksByType.set(hook.type, [hook]);
+    }
+  }
+  const hooks: { hook: DestroyHook; evidence: string }[] = [];
+  for (const hook of hooksByType.get(change.type) ?? []) {
+    const evidence = hook.evidence(change.before);
+    if (evidence !== undefined) hooks.push({ hook, evidence });
+  }
+  return hooks;
+}
+
 export function destroyEffects(plan: Plan, sources: SourcesState, change: ResourceChange): DestroyEffects {
-  const hooks = DESTROY_HOOKS.flatMap((hook) => {
-    const evidence = hook.type === change.type ? hook.evidence(change.before) : undefined;
-    return evidence === undefined ? [] : [{ hook, evidence }];
-  });
+  const hooks = hooksOf(change);
   if (sources.status !== 'loaded') {
     // The commands read the sources whenever a destroyed instance may have a provisioner; fail safe all the same.
     const why = sources.status === 'missing' ? `the sources could not be read: ${sources.reason}` : 'the sources were not read';

@@ -10,7 +10,10 @@ const HELPER_TYPES = ['random_*', 'time_*'];
 /** Empty by themselves: what they do is in their provisioners. */
 const PROVISIONER_HOSTS = new Set(['null_resource', 'terraform_data']);
 
+let isHelperType: ((type: string) => boolean) | undefined;
+
 export function isHelper(plan: Plan, change: ResourceChange): boolean {
-  if (nameMatcher(HELPER_TYPES)(change.type)) return true;
+  isHelperType ??= nameMatcher(HELPER_TYPES);
+  if (isHelperType(change.type)) return true;
   return PROVISIONER_HOSTS.has(change.type) && !mayHaveProvisioners(plan, change);
 }

@@ -7,9 +7,32 @@ import { formatKey, groupAddress, parseAddress } from '../plan/address.js';
 import { isDestructive, type Plan, type ResourceChange } from '../plan/model.js';
 import { addressMatcher } from './glob.js';
 
-/** Changes that destroy a current object (deposed leftovers of a failed replacement are not counted). */
-export function destroyedChanges(plan: Plan): ResourceChange[] {
-  return plan.changes.filter((c) => isDestructive(c) && !c.deposed);
+/** Per plan, what several rules ask for, computed once (kept while `plan.changes` is the same array and length). */
+interface PlanIndex {
+  changes: readonly ResourceChange[];
+  length: number;
+  destroyed?: readonly ResourceChange[];
+  byGroup?: Map<string, ResourceChange[]>;
+  addresses?: string[];
+}
+const indexes = new WeakMap<Plan, PlanIndex>();
+
+function indexOf(plan: Plan): PlanIndex {
+  let index = indexes.get(plan);
+  if (!index || index.changes !== plan.changes || index.length !== plan.changes.length) {
+    index = { changes: plan.changes, length: plan.changes.length };
+    indexes.set(plan, index);
+  }
+  return index;
+}
+
+/**
+ * Changes that destroy a current object (deposed leftovers of a failed replacement are not counted). Computed
+ * once per plan: every rule that judges destroyed instances asks for them. Shared: read it, do not change it.
+ */
+export function destroyedChanges(plan: Plan): readonly ResourceChange[] {
+  const index = indexOf(plan);
+  return (index.destroyed ??= plan.changes.filter((c) => isDestructive(c) && !c.deposed));
 }
 
 function existedBefore(change: ResourceChange): boolean {
@@ -51,18 +74,37 @@ export function priorInstanceCount(plan: Plan): number {
   return count;
 }
 
-/** Destroyed changes, one per instance address, grouped by resource group address, in plan order. */
-export function destroyedByGroup(plan: Plan): Map<string, ResourceChange[]> {
+/** One pass over the destroyed changes: each instance address once, in plan order, and by group address. */
+function destroyedIndex(plan: Plan): Required<Pick<PlanIndex, 'byGroup' | 'addresses'>> {
+  const index = indexOf(plan);
+  if (index.byGroup && index.addresses) return { byGroup: index.byGroup, addresses: index.addresses };
   const groups = new Map<string, ResourceChange[]>();
+  const addresses: string[] = [];
   const seen = new Set<string>();
   for (const c of destroyedChanges(plan)) {
     if (seen.has(c.address)) continue;
     seen.add(c.address);
+    addresses.push(c.address);
     const list = groups.get(c.groupAddress);
     if (list) list.push(c);
     else groups.set(c.groupAddress, [c]);
   }
-  return groups;
+  index.byGroup = groups;
+  index.addresses = addresses;
+  return { byGroup: groups, addresses };
+}
+
+/**
+ * Destroyed changes, one per instance address, grouped by resource group address, in plan order. Computed once
+ * per plan; shared: read it, do not change it.
+ */
+export function destroyedByGroup(plan: Plan): ReadonlyMap<string, readonly ResourceChange[]> {
+  return destroyedIndex(plan).byGroup;
+}
+
+/** The addresses of the destroyed changes, each once, in plan order. Computed once per plan; shared: do not change it. */
+export function destroyedAddresses(plan: Plan): readonly string[] {
+  return destroyedIndex(plan).addresses;
 }
 
 /** Short form of a list: `a, b, c and 4 more`. */
@@ -88,9 +130,9 @@ export interface InstanceGroup {
   name: string;
   kind: 'block' | 'module-instance' | 'declared';
   /** Member key → the member's instance addresses, for every member that exists before the plan. */
-  members: Map<string, string[]>;
+  members: ReadonlyMap<string, readonly string[]>;
   /** Changes that destroy the group's instances, in plan order. */
-  destroyed: ResourceChange[];
+  destroyed: readonly ResourceChange[];
   /** Declared quorum; else a majority of 3 or more, one of two (`defaultQuorum`). */
   quorum: number;
   /** Judge only "every member destroyed" (a block across module instances that each hold a group of their own). */
@@ -114,10 +156,40 @@ export function memberKey(address: string): string {
   return keys.length > 0 ? keys.map(formatKey).join('') : address;
 }
 
-function singletons(addresses: Iterable<string>): Map<string, string[]> {
-  const members = new Map<string, string[]>();
-  for (const a of addresses) members.set(a, [a]);
-  return members;
+/**
+ * Members of one instance each, keyed by their address: a view of the set of addresses, not a copy (a group of
+ * 100,000 instances would otherwise build 100,000 one-element lists that are mostly never read).
+ */
+class Singletons implements ReadonlyMap<string, readonly string[]> {
+  constructor(private readonly set: ReadonlySet<string>) {}
+  get size(): number {
+    return this.set.size;
+  }
+  has(key: string): boolean {
+    return this.set.has(key);
+  }
+  get(key: string): readonly string[] | undefined {
+    return this.set.has(key) ? [key] : undefined;
+  }
+  keys(): MapIterator<string> {
+    return this.set.values();
+  }
+  *values(): MapIterator<readonly string[]> {
+    for (const a of this.set) yield [a];
+  }
+  *entries(): MapIterator<[string, readonly string[]]> {
+    for (const a of this.set) yield [a, [a]];
+  }
+  [Symbol.iterator](): MapIterator<[string, readonly string[]]> {
+    return this.entries();
+  }
+  forEach(fn: (value: readonly string[], key: string, map: ReadonlyMap<string, readonly string[]>) => void, thisArg?: unknown): void {
+    for (const a of this.set) fn.call(thisArg, [a], a, this);
+  }
+}
+
+function singletons(addresses: ReadonlySet<string>): ReadonlyMap<string, readonly string[]> {
+  return new Singletons(addresses);
 }
 
 /**

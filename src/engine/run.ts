@@ -5,7 +5,7 @@
 import type { Config } from '../config/schema.js';
 import { blockFor, removedFor } from '../hcl/lookup.js';
 import type { Sources } from '../hcl/types.js';
-import type { Plan } from '../plan/model.js';
+import type { Plan, ResourceChange } from '../plan/model.js';
 import { explainChain } from './chain.js';
 import { decide } from './decide.js';
 import { explainChange } from './explain.js';
@@ -63,21 +63,28 @@ export function locate(sources: Sources, addresses: readonly string[]): { file: 
 
 export function runRules({ plan, config, rules, today, sources = { status: 'not-read' }, expect = [], targets = [], locations }: RunInput): RunResult {
   const where = locations ?? (sources.status === 'loaded' ? sources.sources : undefined);
-  const byAddress = new Map(plan.changes.filter((c) => !c.deposed).map((c) => [c.address, c]));
-  // Several rules name the same instances: each instance is explained once.
-  const details = new Map<string, InstanceDetail | undefined>();
-  const detailOf = (address: string): InstanceDetail | undefined => {
-    if (!details.has(address)) {
-      const change = byAddress.get(address);
-      let detail: InstanceDetail | undefined;
-      if (change) {
-        detail = explainChange(change, plan.secrets);
-        const chain = explainChain(change, plan, sources.status === 'loaded' ? sources.sources : undefined);
-        if (chain.length > 0) detail = { ...detail, chain };
+  const byAddress = new Map<string, ResourceChange>();
+  for (const c of plan.changes) if (!c.deposed) byAddress.set(c.address, c);
+  const loaded = sources.status === 'loaded' ? sources.sources : undefined;
+  // Several rules name the same instances: each instance is explained once (null: no change of that address).
+  const details = new Map<string, InstanceDetail | null>();
+  const detailsOf = (addresses: readonly string[]): InstanceDetail[] => {
+    const out: InstanceDetail[] = [];
+    for (const address of addresses) {
+      let detail = details.get(address);
+      if (detail === undefined) {
+        const change = byAddress.get(address);
+        detail = null;
+        if (change) {
+          detail = explainChange(change, plan.secrets);
+          const chain = explainChain(change, plan, loaded);
+          if (chain.length > 0) detail = { ...detail, chain };
+        }
+        details.set(address, detail);
       }
-      details.set(address, detail);
+      if (detail !== null) out.push(detail);
     }
-    return details.get(address);
+    return out;
   };
   const all: Finding[] = [];
   for (const rule of rules) {
@@ -91,10 +98,7 @@ export function runRules({ plan, config, rules, today, sources = { status: 'not-
         severity: setting?.severity ?? hit.severity ?? rule.meta.severity,
         message: hit.message,
         addresses: hit.addresses,
-        details: hit.addresses.flatMap((a) => {
-          const detail = detailOf(a);
-          return detail ? [detail] : [];
-        }),
+        details: detailsOf(hit.addresses),
         ...(hit.location ? { location: hit.location } : where ? withLocation(where, hit.addresses) : {}),
         ...(hit.commands ? { commands: hit.commands } : {}),
         ...(hit.suggestions ? { suggestions: hit.suggestions } : {}),
@@ -103,6 +107,7 @@ export function runRules({ plan, config, rules, today, sources = { status: 'not-
   }
   all.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule));
   const { findings, waived, expiredWaivers } = applyWaivers(all, config.waivers, today);
-  const addresses = [...plan.changes.map((c) => c.address), ...plan.prior.map((p) => p.address)];
+  // Every address the plan names, only when there are waivers to look for.
+  const addresses = config.waivers.length === 0 ? [] : [...plan.changes.map((c) => c.address), ...plan.prior.map((p) => p.address)];
   return { decision: decide(findings), findings, waived, expiredWaivers, unmatchedWaivers: unmatchedWaivers(config.waivers, addresses) };
 }

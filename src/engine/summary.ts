@@ -17,7 +17,7 @@ export function summarize(plan: Plan): Summary {
     if (c.importing) s.import++;
     if (c.action === 'create' || c.action === 'update' || c.action === 'replace' || c.action === 'delete') s[c.action]++;
     if (c.action === 'forget') s.forget++;
-    if (c.actions.join(',') === 'create,forget') s.create++;
+    if (c.actions.length === 2 && c.actions[0] === 'create' && c.actions[1] === 'forget') s.create++;
   }
   return s;
 }

@@ -62,7 +62,10 @@ export function armType(values: unknown): string | undefined {
  * `deletion_policy = "ABANDON"` (Google) and `skip_destroy = true` (AWS log groups, layers, ...).
  */
 export function onlyForgotten(values: unknown): boolean {
-  return valueAt(values, ['deletion_policy']) === 'ABANDON' || valueAt(values, ['skip_destroy']) === true;
+  // valueAt(values, ['deletion_policy']) and ['skip_destroy'], read directly: this runs for every destroyed change.
+  if (values === null || typeof values !== 'object') return false;
+  const v = values as Record<string, unknown>;
+  return v.deletion_policy === 'ABANDON' || v.skip_destroy === true;
 }
 
 /** Every type glob of a table, conditional ones left out (they do not always count). */
@@ -77,8 +80,20 @@ export function typeClassifier(table: TypeTable, extra: readonly string[], ignor
   const isExtra = nameMatcher(extra);
   const byType = table.families.map((f) => ({ family: f, types: nameMatcher(f.types), arm: nameMatcher((f.azapi ?? []).map((t) => t.toLowerCase())) }));
   const conditions = new Map(table.conditions.map((c) => [c.type, c]));
+  // What a type alone decides, asked once per type: a plan destroys many instances of few types.
+  const byName = new Map<string, { ignored: boolean; hit: TypeFamily | undefined; extra: boolean }>();
+  const ofType = (type: string) => {
+    let known = byName.get(type);
+    if (!known) {
+      const ignored = isIgnored(type);
+      known = { ignored, hit: ignored ? undefined : byType.find((f) => f.types(type))?.family, extra: !ignored && isExtra(type) };
+      byName.set(type, known);
+    }
+    return known;
+  };
   return (c) => {
-    if (isIgnored(c.type)) return undefined;
+    const known = ofType(c.type);
+    if (known.ignored) return undefined;
     const values = c.before ?? c.after;
     if (onlyForgotten(values)) return undefined;
     if (c.type === 'azapi_resource') {
@@ -86,10 +101,10 @@ export function typeClassifier(table: TypeTable, extra: readonly string[], ignor
       const hit = arm === undefined ? undefined : byType.find((f) => f.arm(arm.toLowerCase()));
       if (hit) return { family: hit.family, label: `azapi_resource (${arm})` };
     }
-    const hit = byType.find((f) => f.types(c.type));
+    const hit = known.hit;
     const condition = conditions.get(c.type);
-    if (hit && (!condition || condition.holds(values))) return { family: hit.family, label: c.type };
-    if (isExtra(c.type)) return { family: CONFIGURED, label: c.type };
+    if (hit && (!condition || condition.holds(values))) return { family: hit, label: c.type };
+    if (known.extra) return { family: CONFIGURED, label: c.type };
     return undefined;
   };
 }

@@ -124,7 +124,9 @@ const VALUELESS = new Set<Action>(['no-op', 'read']);
 
 /** A validated `resource_changes` entry in the model's shape; the values of a no-op or read are not kept. */
 export function normalizeChange(rc: ResourceChangeJson): ResourceChange {
-  const action = ACTION_LISTS[rc.change.actions.join(',') as ActionList];
+  // One action is the list's own key: no joined string to make for each change.
+  const actions = rc.change.actions;
+  const action = ACTION_LISTS[(actions.length === 1 ? actions[0] : actions.join(',')) as ActionList];
   const keep = !VALUELESS.has(action);
   const forms = addressForms(rc.address);
   const change: ResourceChange = {
