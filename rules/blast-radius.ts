@@ -82,10 +82,16 @@ export default defineRule({
     const automatic = automaticGroups(plan).filter((g) => !g.destroyed.every((c) => covered.has(c.address)));
     for (const group of [...declared, ...automatic]) {
       const memberOf = group.kind === 'declared' ? memberKey : (a: string) => a;
-      const gone = new Set<string>();
-      for (const c of group.destroyed) gone.add(memberOf(c.address));
       const survivors: string[] = [];
-      for (const m of group.members.keys()) if (!gone.has(m)) survivors.push(m);
+      let gone = group.destroyed.length;
+      // An automatic group's destroyed changes are distinct members of it: when they are as many as its members,
+      // none survives, and no set of them is needed (a group of 100,000 deleted instances).
+      if (group.kind === 'declared' || gone !== group.members.size) {
+        const goneSet = new Set<string>();
+        for (const c of group.destroyed) goneSet.add(memberOf(c.address));
+        for (const m of group.members.keys()) if (!goneSet.has(m)) survivors.push(m);
+        gone = goneSet.size;
+      }
       const fires = group.wholeOnly ? group.members.size >= 2 && survivors.length === 0 : survivors.length < group.quorum;
       if (!fires || group.destroyed.every((c) => reported.has(c.address))) continue;
       for (const c of group.destroyed) reported.add(c.address);
@@ -93,7 +99,7 @@ export default defineRule({
       const severity: Severity = why.length > 0 ? 'block' : 'warn';
       const suggestions = groupAdvice({ plan, sources }, group, memberOf);
       hits.push({
-        message: message(plan, group, gone.size, survivors, why),
+        message: message(plan, group, gone, survivors, why),
         addresses: group.destroyed.map(addressOf),
         severity,
         ...(suggestions.length > 0 ? { suggestions } : {}),
