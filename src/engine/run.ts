@@ -5,7 +5,7 @@
 import type { Config } from '../config/schema.js';
 import { blockFor, removedFor } from '../hcl/lookup.js';
 import type { Sources } from '../hcl/types.js';
-import type { Plan, ResourceChange } from '../plan/model.js';
+import type { Plan } from '../plan/model.js';
 import { explainChain } from './chain.js';
 import { decide } from './decide.js';
 import { explainChange } from './explain.js';
@@ -63,26 +63,31 @@ export function locate(sources: Sources, addresses: readonly string[]): { file: 
 
 export function runRules({ plan, config, rules, today, sources = { status: 'not-read' }, expect = [], targets = [], locations }: RunInput): RunResult {
   const where = locations ?? (sources.status === 'loaded' ? sources.sources : undefined);
-  const byAddress = new Map<string, ResourceChange>();
-  for (const c of plan.changes) if (!c.deposed) byAddress.set(c.address, c);
   const loaded = sources.status === 'loaded' ? sources.sources : undefined;
-  // Several rules name the same instances: each instance is explained once (null: no change of that address).
-  const details = new Map<string, InstanceDetail | null>();
+  // The change of each address (deposed objects aside; the last one wins), as its index in plan.changes, and each
+  // instance's detail by that index: several rules name the same instances, and each is explained once.
+  let indexOf: Map<string, number> | undefined;
+  let detailAt: (InstanceDetail | undefined)[] = [];
   const detailsOf = (addresses: readonly string[]): InstanceDetail[] => {
+    if (!indexOf) {
+      indexOf = new Map();
+      detailAt = new Array(plan.changes.length);
+      const changes = plan.changes;
+      for (let i = 0; i < changes.length; i++) if (!changes[i]!.deposed) indexOf.set(changes[i]!.address, i);
+    }
     const out: InstanceDetail[] = [];
     for (const address of addresses) {
-      let detail = details.get(address);
+      const i = indexOf.get(address);
+      if (i === undefined) continue;
+      let detail = detailAt[i];
       if (detail === undefined) {
-        const change = byAddress.get(address);
-        detail = null;
-        if (change) {
-          detail = explainChange(change, plan.secrets);
-          const chain = explainChain(change, plan, loaded);
-          if (chain.length > 0) detail = { ...detail, chain };
-        }
-        details.set(address, detail);
+        const change = plan.changes[i]!;
+        detail = explainChange(change, plan.secrets);
+        const chain = explainChain(change, plan, loaded);
+        if (chain.length > 0) detail = { ...detail, chain };
+        detailAt[i] = detail;
       }
-      if (detail !== null) out.push(detail);
+      out.push(detail);
     }
     return out;
   };
