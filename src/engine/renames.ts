@@ -48,6 +48,52 @@ function best(change: ResourceChange, others: readonly ResourceChange[], scoreOf
   return others.filter((o) => scoreOf(change, o) === top);
 }
 
+/** A known, non-empty scalar of a top-level attribute, as a lookup key: `key`, its type and its value. */
+function scalarKey(key: string, value: unknown): string | undefined {
+  if (typeof value === 'string' ? value === '' : typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+  return `${key}\u0000${typeof value}\u0000${String(value)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The creates (of one type and provider, in plan order) a delete may match, in plan order: a create whose known
+ * values include a non-empty scalar is found only by a delete whose prior value of that attribute is the same
+ * (`matches` needs them equal), so each delete looks up its own attributes instead of trying every create. A
+ * create with no such value is a candidate for every delete; one whose planned values are no object, for none.
+ */
+function candidateIndex(creates: readonly ResourceChange[]): (d: ResourceChange) => ResourceChange[] {
+  const byValue = new Map<string, number[]>();
+  const anyDelete: number[] = [];
+  creates.forEach((c, i) => {
+    if (!isRecord(c.after)) return;
+    const unknown = c.afterUnknown;
+    for (const key of Object.keys(c.after)) {
+      // An unknown part agrees with anything (as `child` reads the mask: any object, arrays too).
+      if (key === 'id' || (unknown !== null && typeof unknown === 'object' && (unknown as Record<string, unknown>)[key] === true)) continue;
+      const k = scalarKey(key, c.after[key]);
+      if (k === undefined) continue;
+      const list = byValue.get(k);
+      if (list) list.push(i);
+      else byValue.set(k, [i]);
+      return;
+    }
+    anyDelete.push(i);
+  });
+  return (d) => {
+    if (!isRecord(d.before)) return [];
+    const found = [...anyDelete];
+    for (const key of Object.keys(d.before)) {
+      const k = key === 'id' ? undefined : scalarKey(key, d.before[key]);
+      const list = k === undefined ? undefined : byValue.get(k);
+      if (list) for (const i of list) found.push(i);
+    }
+    return found.sort((a, b) => a - b).map((i) => creates[i]!);
+  };
+}
+
 export function findRenames(plan: Plan): Renames {
   const live = plan.changes.filter((c) => c.mode === 'managed' && !c.deposed);
   const deletes = live.filter((c) => c.action === 'delete');
@@ -61,32 +107,42 @@ export function findRenames(plan: Plan): Renames {
     if (list) list.push(c);
     else createsOf.set(kindOf(c), [c]);
   }
+  const candidatesOf = new Map<string, (d: ResourceChange) => ResourceChange[]>();
+  for (const [kind, list] of createsOf) candidatesOf.set(kind, candidateIndex(list));
   const edges = new Map<ResourceChange, ResourceChange[]>();
-  for (const d of deletes)
-    edges.set(
-      d,
-      (createsOf.get(kindOf(d)) ?? []).filter((c) => matches(plan, d, c)),
-    );
-  const backOf = (c: ResourceChange, from: readonly ResourceChange[]) => from.filter((d) => edges.get(d)!.includes(c));
-
+  // The other way: each create's matching deletes, in plan order.
+  const backEdges = new Map<ResourceChange, ResourceChange[]>();
+  for (const d of deletes) {
+    const candidates = candidatesOf.get(kindOf(d));
+    const matched = candidates ? candidates(d).filter((c) => matches(plan, d, c)) : [];
+    edges.set(d, matched);
+    for (const c of matched) {
+      const list = backEdges.get(c);
+      if (list) list.push(d);
+      else backEdges.set(c, [d]);
+    }
+  }
   const pairs: RenamePair[] = [];
   let open = deletes.filter((d) => edges.get(d)!.length > 0);
+  const stillOpen = new Set(open);
+  const backOf = (c: ResourceChange) => (backEdges.get(c) ?? []).filter((d) => stillOpen.has(d));
   const taken = new Set<ResourceChange>();
   // A pair found frees the others of its two sides: look again until nothing changes.
   for (let progress = true; progress; ) {
     progress = false;
-    for (const d of [...open]) {
+    for (const d of open) {
       const forward = edges.get(d)!.filter((c) => !taken.has(c));
       if (forward.length === 0) continue;
       const [to, ...tied] = best(d, forward, score);
       if (tied.length > 0) continue;
-      const [back, ...tiedBack] = best(to!, backOf(to!, open), (c, x) => score(x, c));
+      const [back, ...tiedBack] = best(to!, backOf(to!), (c, x) => score(x, c));
       if (tiedBack.length > 0 || back !== d) continue;
       pairs.push({ from: d, to: to! });
       taken.add(to!);
-      open = open.filter((x) => x !== d);
+      stillOpen.delete(d);
       progress = true;
     }
+    if (progress) open = open.filter((d) => stillOpen.has(d));
   }
   // Intl.Collator's compare is localeCompare's own (the default locale and options), without a lookup per call.
   const collator = new Intl.Collator();
