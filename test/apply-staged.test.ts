@@ -158,11 +158,15 @@ describe.skipIf(!hasTerraform)('tfguard apply --staged', () => {
     rmSync(join(ws, 'unhealthy-a'));
     const resumed = await tfguard(['apply', '--resume', '-auto-approve', ...UPGRADE], { cwd: ws });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    // The stages go on counting from where the rollout stopped.
+    expect(resumed.stderr).toContain('Staged rollout (--batch 1): 4 stages (1 applied before it stopped; 3 now)');
+    expect(resumed.stdout).toContain('tfguard 0.1.0 · stage 2 of 4 (group terraform_data.control_plane: terraform_data.control_plane["b"])');
+    expect(resumed.stdout).toContain('tfguard 0.1.0 · stage 4 of 4 (every other change)');
     expect(orderLog(ws)).toEqual([...stagesLog(['a']), 'health a', 'health a', ...stagesLog(['b', 'c'])]);
     expect(changed(before, ids(ws))).toEqual(['cluster_version', 'control_plane.a', 'control_plane.b', 'control_plane.c']);
     expect(existsSync(rollout(ws))).toBe(false);
     const last = auditRecords(ws).at(-1);
-    expect(last).toMatchObject({ decision: 'applied', run_id: saved.run_id, rollout: { stages: 3, resumed: true } });
+    expect(last).toMatchObject({ decision: 'applied', run_id: saved.run_id, rollout: { stages: 4, resumed: true } });
     expect(last.why).toBe('rollout complete: 3 stage(s) applied (and 1 before it was resumed)');
   }, 180_000);
 

@@ -158,7 +158,9 @@ export async function rollout(ctx: ApplyContext, pending: RolloutState | undefin
   const report = whole.report;
   const blast = [...report.findings, ...report.waived, ...(report.overridden ?? [])].filter((f) => f.rule === 'blast-radius').map((f) => f.addresses);
   const { stages, problems } = planStages(whole.plan, config.groups, blast, batch);
-  const of = stages.length + 1;
+  // A resumed rollout goes on counting: its stages are numbered after the ones applied before it stopped.
+  const done = pending?.applied ?? 0;
+  const of = done + stages.length + 1;
   // Rendered now, before anything runs: a placeholder on a secret is a config error (exit 2), nothing run.
   const input = renderInput(ctx, whole.plan);
   const preflight = preflightCommands(config.runbook, whole.plan, input);
@@ -166,7 +168,7 @@ export async function rollout(ctx: ApplyContext, pending: RolloutState | undefin
   const listed = stages.map((s) => ({ group: s.group, targets: stageTargets(s), members: s.members.map((m) => m.instance) }));
   const heading =
     stages.length > 0
-      ? `Staged rollout (--batch ${batch}): ${of} stages, each planned, reviewed and confirmed on its own:`
+      ? `Staged rollout (--batch ${batch}): ${of} stages${done > 0 ? ` (${done} applied before it stopped; ${of - done} now)` : ''}, each planned, reviewed and confirmed on its own:`
       : '--staged: blast-radius finds no group to stage in this plan; it is applied as one stage:';
   process.stderr.write(runbookText(heading, [...describeRunbook(config.runbook, whole.plan, input, listed)]) || `tfguard: ${heading}\n`);
   ctx.record.rollout = { stages: of, applied: 0, batch, resumed: pending !== undefined };
@@ -179,19 +181,19 @@ export async function rollout(ctx: ApplyContext, pending: RolloutState | undefin
     batch,
   };
   if (stages.length > 0) {
-    const stop = await gate(ctx, whole, new Set(listed.flatMap((s) => s.targets)), of, batch, preflight);
+    const stop = await gate(ctx, whole, new Set(listed.flatMap((s) => s.targets)), of - done, batch, preflight);
     if (stop) return stopped(ctx, stop);
   }
   if (pendingHealth.length > 0) {
     say(`resuming rollout ${state.run_id}: first the health checks of the last stage it applied.`);
     const stop = await runCommands(ctx, pendingHealth, 'the rollout stays stopped; nothing more was applied');
-    if (stop) return stopRollout(ctx, state, stop, { index: 0, of });
+    if (stop) return stopRollout(ctx, state, stop, { index: done, of });
   }
   state.pending_health = [];
   // A new rollout is recorded right before its first terraform apply (runStage): stopped before, it left nothing.
   if (pending) await writeRollout(ctx.dir, { ...state, stopped: null }, ctx.secrets);
   for (const [i, stage] of stages.entries()) {
-    const info = { index: i + 1, of, group: stage.group, targets: stageTargets(stage) };
+    const info = { index: done + i + 1, of, group: stage.group, targets: stageTargets(stage) };
     const stop = await runStage(ctx, state, stage, info, []);
     if (stop) return stopRollout(ctx, state, stop, info);
   }
