@@ -94,7 +94,9 @@ for (const word of ['true', 'false', 'null']) LITERALS[word.charCodeAt(0)] = [..
 const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
-const ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74, 0x75]);
+/** The bytes that may follow '\\' in a string, by byte. */
+const ESCAPES = new Uint8Array(256);
+for (const b of [0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74, 0x75]) ESCAPES[b] = 1;
 /** Bytes that end the plain run of a string: '"', '\\' and control characters. */
 const STOP = new Uint8Array(256);
 for (let b = 0; b < 0x20; b++) STOP[b] = 1;
@@ -125,11 +127,13 @@ function namesOf(cut: Cut['cut']): [string, Buffer][][] {
 /** The name whose bytes are chunk[start, end), or '' (no cut names it). */
 function matchName(names: [string, Buffer][], chunk: Buffer, start: number, end: number): string {
   const length = end - start;
-  for (const [name, bytes] of names) {
+  // Indexed, not `for of` with destructuring: this runs for every key at depth 1 and 2 of a value being cut.
+  for (let m = 0; m < names.length; m++) {
+    const bytes = names[m]![1];
     if (bytes.length !== length) continue;
     let k = 0;
     while (k < length && bytes[k] === chunk[start + k]) k++;
-    if (k === length) return name;
+    if (k === length) return names[m]![0];
   }
   return '';
 }
@@ -337,11 +341,12 @@ export class JsonScanner {
         this.capRaw = action === RAW;
         this.cutSpec = cut && c === 0x7b ? cut : null;
         if (this.cutSpec) this.cutNames = namesOf(this.cutSpec);
-        this.cuts = [];
+        // New lists only when the last capture used them: most captured values have no pieces and no cuts.
+        if (this.cuts.length > 0) this.cuts = [];
         this.capDepth = depth;
         this.capStart = i;
         this.capAbs = this.offset + i;
-        this.capPieces = [];
+        if (this.capPieces.length > 0) this.capPieces = [];
         this.capHandler = handler;
         this.capKey = key;
       } else if (action === SKIP) handler.skipped?.(key, c);
@@ -382,10 +387,11 @@ export class JsonScanner {
     if (depth === this.capDepth) {
       const handler = this.capHandler!;
       const at = this.capAbs;
-      const [pieces, start] = [this.capPieces, this.capStart];
+      const pieces = this.capPieces;
+      const start = this.capStart;
       this.capDepth = -1;
       this.capStart = -1;
-      this.capPieces = [];
+      if (pieces.length > 0) this.capPieces = [];
       this.capHandler = null;
       const cut = this.cutSpec !== null && end - start + (pieces.length > 0 ? 1 << 20 : 0) > SMALL;
       this.cutSpec = null;
@@ -467,7 +473,7 @@ export class JsonScanner {
       if (state === S_STRING) {
         if (esc !== 0) {
           if (esc === 1) {
-            if (!ESCAPES.has(c)) this.fail('syntax', this.offset + i, `a bad escape \\${String.fromCharCode(c)} in a string`);
+            if (ESCAPES[c] === 0) this.fail('syntax', this.offset + i, `a bad escape \\${String.fromCharCode(c)} in a string`);
             esc = c === 0x75 ? 5 : 0;
           } else {
             if (!isHex(c)) this.fail('syntax', this.offset + i, 'a bad \\u escape in a string');
@@ -564,19 +570,22 @@ export class JsonScanner {
           break;
         case S_OBJ_FIRST:
         case S_OBJ_KEY:
-          if (c === 0x22 && (!cutting || depth - base > 2)) {
+          if (c === 0x22) {
             // The common case at once: `"key": "plain string"` (or `"key":` and another value). Anything else —
             // an escape, a control character, a missing ':', the end of the chunk — leaves the state where it got
-            // to, and the loop reads on (and says what is wrong) exactly as it would have byte by byte.
+            // to, and the loop reads on (and says what is wrong) exactly as it would have byte by byte. At depth 1
+            // and 2 of a value being cut, the key is named (as cutKey would) and its value read by the loop.
+            const naming = cutting && depth - base <= 2;
             let j = i + 1;
             while (j < n && STOP[chunk[j]!] === 0) j++;
             if (j === n || chunk[j] !== 0x22) {
               isKey = true;
               state = S_STRING;
-              if (cutting) this.keyAt = -1;
+              if (cutting) this.keyAt = naming ? this.offset + i : -1;
               i = j;
               continue;
             }
+            if (naming) this.cutKeys[depth - base - 1] = matchName(this.cutNames[depth - base - 1]!, chunk, i + 1, j);
             j++;
             while (j < n && (chunk[j] === 0x20 || chunk[j] === 0x0a || chunk[j] === 0x0d || chunk[j] === 0x09)) j++;
             if (j === n || chunk[j] !== 0x3a) {
@@ -586,7 +595,7 @@ export class JsonScanner {
             }
             j++;
             while (j < n && (chunk[j] === 0x20 || chunk[j] === 0x0a || chunk[j] === 0x0d || chunk[j] === 0x09)) j++;
-            if (j === n || chunk[j] !== 0x22) {
+            if (j === n || chunk[j] !== 0x22 || (naming && this.cutHere(depth - base))) {
               state = S_VALUE;
               i = j;
               continue;
@@ -603,11 +612,7 @@ export class JsonScanner {
             i = j;
             continue;
           }
-          if (c === 0x22) {
-            isKey = true;
-            state = S_STRING;
-            if (cutting) this.keyAt = depth - base <= 2 ? this.offset + i : -1;
-          } else if (c === 0x7d && state === S_OBJ_FIRST) close = true;
+          if (c === 0x7d && state === S_OBJ_FIRST) close = true;
           else this.fail('syntax', this.offset + i, `${shown(c)} where ${state === S_OBJ_FIRST ? "a key or '}'" : 'a key'} was expected`);
           break;
         case S_COLON:
@@ -663,6 +668,12 @@ export class JsonScanner {
     this.cutKeys[depth - 1] = JSON.parse(raw.toString('utf8')) as string;
   }
 
+  /** Whether the value of the key just read, at `depth` (1 or 2) within the captured value, is one to cut. */
+  private cutHere(depth: number): boolean {
+    const outer = this.cutSpec!.get(this.cutKeys[0]!);
+    return depth === 1 ? outer === true : outer !== undefined && outer !== true && outer.has(this.cutKeys[1]!);
+  }
+
   /** A value starts at chunk[i] in an object at `depth` within the captured value: is it one to cut? */
   private cutStart(i: number, depth: number, level: number): void {
     const spec = this.cutSpec!;
@@ -684,7 +695,7 @@ export class JsonScanner {
       if (this.escape !== 0) {
         const c = chunk[i]!;
         if (this.escape === 1) {
-          if (!ESCAPES.has(c)) this.fail('syntax', this.offset + i, `a bad escape \\${String.fromCharCode(c)} in a string`);
+          if (ESCAPES[c] === 0) this.fail('syntax', this.offset + i, `a bad escape \\${String.fromCharCode(c)} in a string`);
           this.escape = c === 0x75 ? 5 : 0;
         } else {
           if (!isHex(c)) this.fail('syntax', this.offset + i, 'a bad \\u escape in a string');
