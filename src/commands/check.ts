@@ -7,7 +7,8 @@ import { dirname, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { existingDir } from './dir.js';
 import { holdsTerraform } from '../hcl/files.js';
-import { discoverPlans, isFolder, patternsLine } from '../plan/discover.js';
+import { isDirectory } from '../is-directory.js';
+import { discoverPlans, patternsLine } from '../plan/discover.js';
 import { escapeControls } from '../report/escape.js';
 import { needsLocations } from '../report/formats.js';
 import { buildReport, relativeDir, type Report } from '../report/report.js';
@@ -60,7 +61,8 @@ async function planInputs(args: readonly string[], notes: string[]): Promise<Pla
     inputs.push(input);
   };
   for (const arg of args) {
-    if (arg === '-' || !(await isFolder(arg))) {
+    // A missing path is left to the plan reader to name.
+    if (arg === '-' || !(await isDirectory(arg))) {
       add({ source: arg });
       continue;
     }

@@ -17,6 +17,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { isDirectory } from '../is-directory.js';
 import { collectBlocks } from './blocks.js';
 import { cachedParse, storeParse } from './cache.js';
 import { isTerraformFile } from './files.js';
@@ -154,14 +155,6 @@ async function moduleDir(ctx: LoadContext, callerDir: string, key: string, sourc
     if (await isDirectory(dir)) return dir;
   }
   return undefined;
-}
-
-async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 async function readModulesJson(root: string): Promise<Map<string, string>> {

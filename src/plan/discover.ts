@@ -118,12 +118,3 @@ export async function discoverPlans(folder: string): Promise<Discovery> {
   plans.sort((a, b) => byPath(a.path, b.path));
   return { plans, skipped };
 }
-
-/** Whether a command-line argument names a folder (a missing path is left to the plan reader to name). */
-export async function isFolder(arg: string): Promise<boolean> {
-  try {
-    return (await stat(arg)).isDirectory();
-  } catch {
-    return false;
-  }
-}
