@@ -20,10 +20,6 @@ export interface Allow {
 export interface ApplyArgs {
   dir?: string;
   config?: string;
-  /** `--format F[=FILE]` as given (repeatable). */
-  format: string[];
-  /** `--output FILE`: the report of the one `--format` without `=FILE`. */
-  output?: string;
   /**
    * Where each report goes: a file; else text to stdout (the terminal, as terraform's output); a machine format
    * (json, sarif, ...) without a file to stderr, so that stdout stays terraform's.
@@ -88,7 +84,6 @@ function parseAllow(value: string): Allow {
 
 export function parseApplyArgs(argv: readonly string[], command: ApplyCommand = 'apply'): ApplyArgs {
   const out: ApplyArgs = {
-    format: [],
     targets: [],
     autoApprove: false,
     allow: [],
@@ -100,6 +95,10 @@ export function parseApplyArgs(argv: readonly string[], command: ApplyCommand = 
     dryRun: false,
   };
   const positionals: string[] = [];
+  // `--format F[=FILE]` (repeatable) and `--output FILE` (the file of the one --format without =FILE): only
+  // what they make, `targets`, is kept.
+  const formats: string[] = [];
+  let output: string | undefined;
   let i = 0;
   try {
     for (; i < argv.length; i++) {
@@ -130,10 +129,10 @@ export function parseApplyArgs(argv: readonly string[], command: ApplyCommand = 
             out.config = value;
             break;
           case '--format':
-            out.format.push(value);
+            formats.push(value);
             break;
           case '--output':
-            out.output = value;
+            output = value;
             break;
           case '--terraform-bin':
             out.terraformBin = value;
@@ -186,7 +185,7 @@ export function parseApplyArgs(argv: readonly string[], command: ApplyCommand = 
     out.planArgs = kept;
   }
   checkStaged(out, command);
-  out.targets = reportTargets(out.format, out.output);
+  out.targets = reportTargets(formats, output);
   if (out.allow.length > 0 && !out.reason?.trim()) throw new UsageError(`${command}: --allow needs --reason TEXT (it is recorded in the audit log)`);
   if (out.reason !== undefined && out.allow.length === 0) throw new UsageError(`${command}: --reason goes with --allow RULE[=ADDRESS_GLOB]`);
   return out;
