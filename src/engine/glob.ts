@@ -166,8 +166,3 @@ export function addressMatcher(patterns: readonly string[]): Matcher {
   const match = nameMatcher(patterns);
   return (address) => match(address) || match(resourceAddress(address));
 }
-
-/** The patterns (of those given) that match an address. */
-export function matchingPatterns(patterns: readonly string[], address: string): string[] {
-  return patterns.filter((p) => addressMatcher([p])(address));
-}

@@ -37,33 +37,6 @@ function isMissing(error: unknown): boolean {
   return (error as ExecaError | undefined)?.code === 'ENOENT';
 }
 
-/** Runs `<bin> args...` with the first binary that exists; returns its stdout. */
-export async function runTerraform(args: string[], opts: BinaryChoice & { cwd?: string }): Promise<string> {
-  const bins = candidates(opts);
-  const { execa } = await import('execa');
-  for (const bin of bins) {
-    try {
-      const result = await execa(bin, args, {
-        cwd: opts.cwd,
-        env: { TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
-        maxBuffer: 1024 * 1024 * 1024,
-        stdin: 'ignore',
-        stripFinalNewline: false,
-      });
-      return result.stdout;
-    } catch (error) {
-      if (isMissing(error)) continue;
-      const e = error as ExecaError;
-      const stderr = String(e.stderr ?? '');
-      const diagnostics = parseDiagnostics(stderr);
-      // Terraform's first error with its detail (the reason), else its last line.
-      const detail = errorLine(diagnostics) ?? lastLine(stderr) ?? e.shortMessage;
-      throw new TerraformFailure(`${bin} ${args.join(' ')}`, diagnostics, detail);
-    }
-  }
-  throw new TerraformError(`no ${bins.join(' or ')} binary found (set --terraform-bin or TFGUARD_TERRAFORM_BIN)`);
-}
-
 /** The first candidate binary that runs, with its version (`<bin> version -json`). */
 export async function resolveTerraform(opts: BinaryChoice & { cwd?: string }): Promise<{ bin: string; version: string | null }> {
   const bins = candidates(opts);
