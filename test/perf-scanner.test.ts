@@ -1,6 +1,6 @@
 /**
- * The scanner's fast path (a key and a plain string value read at once, src/plan/scanner.ts `quiet`) must read
- * exactly as the byte-by-byte state machine: whatever the chunking, a plan — or a plan with one byte changed —
+ * The scanner's fast path (the WebAssembly loop, src/plan/skip.ts, under src/plan/scanner.ts `quiet`) must read
+ * exactly as the handler-level state machine: whatever the chunking, a plan — or a plan with one byte changed —
  * gives the same values and cuts, or the same error at the same offset; and it is refused when JSON.parse refuses it.
  */
 import { readFileSync } from 'node:fs';

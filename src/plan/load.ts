@@ -6,6 +6,7 @@
  * plans concatenated by a script) are several plans. Every way a plan can be bad ends in one InputError line
  * naming the file (and the document) and the problem.
  */
+import { readSync } from 'node:fs';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,11 +46,15 @@ async function* fileChunks(source: string): AsyncGenerator<Buffer> {
     throw readError(source, error);
   }
   try {
+    // A regular file is read with blocking reads: a read waits for no thread (the scanner has nothing else to do
+    // meanwhile). A pipe or a device (`<(terraform show -json ...)`) is read through the event loop.
+    const info = await handle.stat();
+    const size = info.isFile() ? Math.min(CHUNK, info.size + 1) : CHUNK;
     for (;;) {
-      const buffer = Buffer.allocUnsafe(CHUNK);
+      const buffer = Buffer.allocUnsafe(size);
       let bytesRead;
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, CHUNK, null));
+        bytesRead = info.isFile() ? readSync(handle.fd, buffer, 0, size, null) : (await handle.read(buffer, 0, size, null)).bytesRead;
       } catch (error) {
         throw readError(source, error);
       }
@@ -204,6 +209,8 @@ class DocumentReader {
         return new InputError(`${this.name}: is empty (expected the output of \`terraform show -json\`)`);
       case 'truncated':
         return new InputError(`${name}: is truncated: the JSON ends before it is complete`);
+      case 'deep':
+        return new InputError(`${name}: nests too deeply to read`);
       case 'noise':
         return new InputError(
           `${this.name}: has text around the plan JSON (a wrapper such as setup-terraform's? ` +

@@ -3,10 +3,35 @@
  * of every byte (structure, literals, numbers, string escapes and control characters), and hands over only the
  * values a handler asks for, each as its own slice of text, which the caller `JSON.parse`s. Everything else is
  * checked and skipped, never kept: memory follows what is asked for, not the size of the input. Several
- * documents back to back (one per line, or not) are read one after the other.
+ * documents back to back (one per line, or not) are read one after the other. The levels handlers look into are
+ * read here; the values inside them (most of the bytes) by a WebAssembly loop with the same states (skip.ts).
  */
 
 /** What a handler does with a value inside its container. */
+import {
+  DONE,
+  E_ARRAY_NEXT,
+  E_COLON,
+  E_CONTROL,
+  E_DEEP,
+  E_ESCAPE,
+  E_KEY,
+  E_LITERAL,
+  E_NUMBER,
+  E_OBJECT_FIRST,
+  E_OBJECT_NEXT,
+  E_UNICODE,
+  E_VALUE,
+  ERROR,
+  ESC,
+  IS_KEY,
+  LITERAL,
+  LITERAL_AT,
+  NUM,
+  STATE,
+  Skipper,
+} from './skip.js';
+
 export const SKIP = 0;
 export const CAPTURE = 1;
 /** Captured as bytes, not parsed: the handler decides later whether the value is needed. */
@@ -43,7 +68,7 @@ export interface DocumentSink {
   end(index: number): void;
 }
 
-export type ScanProblem = 'syntax' | 'truncated' | 'noise' | 'not-object' | 'empty';
+export type ScanProblem = 'syntax' | 'truncated' | 'noise' | 'not-object' | 'empty' | 'deep';
 
 export class ScanError extends Error {
   constructor(
@@ -97,15 +122,23 @@ const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >=
 /** The bytes that may follow '\\' in a string, by byte. */
 const ESCAPES = new Uint8Array(256);
 for (const b of [0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74, 0x75]) ESCAPES[b] = 1;
-/** Bytes that end the plain run of a string: '"', '\\' and control characters. */
-const STOP = new Uint8Array(256);
-for (let b = 0; b < 0x20; b++) STOP[b] = 1;
-STOP[0x22] = 1;
-STOP[0x5c] = 1;
-
 function shown(c: number): string {
   return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).toUpperCase().padStart(2, '0')}`;
 }
+
+/** The literals by their id in the WebAssembly loop's state: true, false, null. */
+const LITERAL_IDS = [0x74, 0x66, 0x6e];
+/** Where the byte stands that the WebAssembly loop refused, by its E_* code. */
+const PLACE: Record<number, string> = {
+  [E_NUMBER]: 'in a number',
+  [E_LITERAL]: 'in a literal',
+  [E_VALUE]: 'where a value was expected',
+  [E_ARRAY_NEXT]: "where ',' or ']' was expected",
+  [E_OBJECT_FIRST]: "where a key or '}' was expected",
+  [E_KEY]: 'where a key was expected',
+  [E_COLON]: "where ':' was expected",
+  [E_OBJECT_NEXT]: "where ',' or '}' was expected",
+};
 
 /** A captured value this small is parsed whole, its cuts ignored: cutting saves nothing there. */
 const SMALL = 2048;
@@ -124,18 +157,52 @@ function namesOf(cut: Cut['cut']): [string, Buffer][][] {
   return names;
 }
 
-/** The name whose bytes are chunk[start, end), or '' (no cut names it). */
-function matchName(names: [string, Buffer][], chunk: Buffer, start: number, end: number): string {
+/** The name whose bytes are bytes[start, end), or '' (no cut names it). */
+function matchName(names: [string, Buffer][], bytes: Buffer, start: number, end: number): string {
   const length = end - start;
   // Indexed, not `for of` with destructuring: this runs for every key at depth 1 and 2 of a value being cut.
   for (let m = 0; m < names.length; m++) {
-    const bytes = names[m]![1];
-    if (bytes.length !== length) continue;
+    const name = names[m]![1];
+    if (name.length !== length) continue;
     let k = 0;
-    while (k < length && bytes[k] === chunk[start + k]) k++;
+    while (k < length && name[k] === bytes[start + k]) k++;
     if (k === length) return names[m]![0];
   }
   return '';
+}
+
+/**
+ * The parts of a captured object to cut, in order: [name, from, to] of each value (not null) under a key the cut
+ * names, from the members (skip.ts) of its bytes.
+ */
+function cutRanges(spec: Cut['cut'], bytes: Buffer, members: Uint32Array): [string, number, number][] {
+  const [outerNames, innerNames] = namesOf(spec);
+  const ranges: [string, number, number][] = [];
+  let outer: true | ReadonlySet<string> | undefined;
+  let outerName = '';
+  for (let r = 0; r < members.length; r += 5) {
+    const depth = members[r]!;
+    const from = members[r + 3]!;
+    const name = keyName(depth === 1 ? outerNames! : innerNames!, bytes, members[r + 1]!, members[r + 2]!);
+    if (depth === 1) {
+      outer = spec.get(name);
+      outerName = name;
+      if (outer === true && bytes[from] !== 0x6e) ranges.push([name, from, members[r + 4]!]);
+    } else if (outer !== undefined && outer !== true && outer.has(name) && bytes[from] !== 0x6e) ranges.push([`${outerName}.${name}`, from, members[r + 4]!]);
+  }
+  return ranges;
+}
+
+/** The key (quotes included) at bytes[start, end) when it is one of `names`, else ''. */
+function keyName(names: [string, Buffer][], bytes: Buffer, start: number, end: number): string {
+  // Compared as bytes (most keys are none of the names): no string is made, unless the key holds an escape.
+  for (let k = start + 1; k < end - 1; k++) {
+    if (bytes[k] === 0x5c) {
+      const key = JSON.parse(utf8(bytes, start, end)) as string;
+      return names.some(([name]) => name === key) ? key : '';
+    }
+  }
+  return matchName(names, bytes, start + 1, end - 1);
 }
 
 /**
@@ -196,16 +263,10 @@ export class JsonScanner {
   private capRaw = false;
   /** `quiet` read to the end of the value it was in. */
   private ended = false;
-  // Cuts of the value being captured: the spec, the keys at depth 1 and 2 within it, and the ranges cut.
+  /** The cut of the value being captured. */
   private cutSpec: Cut['cut'] | null = null;
-  /** The cut's key names at depth 1 and 2, looked up once per captured value. */
-  private cutNames: [string, Buffer][][] = [[], []];
-  private cutKeys: string[] = ['', ''];
-  private keyAt = -1;
-  private cutAt = -1;
-  private cutDepth = -1;
-  private cutName = '';
-  private cuts: [string, number, number][] = [];
+  /** The WebAssembly loop, made when first needed. */
+  private skipper: Skipper | null = null;
 
   constructor(
     private readonly sink: DocumentSink,
@@ -340,9 +401,7 @@ export class JsonScanner {
       if (action === CAPTURE || action === RAW || cut || (typeof action === 'object' && c !== 0x7b && c !== 0x5b)) {
         this.capRaw = action === RAW;
         this.cutSpec = cut && c === 0x7b ? cut : null;
-        if (this.cutSpec) this.cutNames = namesOf(this.cutSpec);
-        // New lists only when the last capture used them: most captured values have no pieces and no cuts.
-        if (this.cuts.length > 0) this.cuts = [];
+        // A new list only when the last capture used it: most captured values have no pieces.
         this.capDepth = depth;
         this.capStart = i;
         this.capAbs = this.offset + i;
@@ -393,17 +452,17 @@ export class JsonScanner {
       this.capStart = -1;
       if (pieces.length > 0) this.capPieces = [];
       this.capHandler = null;
-      const cut = this.cutSpec !== null && end - start + (pieces.length > 0 ? 1 << 20 : 0) > SMALL;
+      const spec = this.cutSpec;
       this.cutSpec = null;
-      if (cut) {
+      if (spec !== null && end - start + (pieces.length > 0 ? 1 << 20 : 0) > SMALL) {
         const bytes = bytesOf(pieces, chunk, start, end);
         const parts: string[] = [];
         const raws = new Map<string, Buffer>();
         let pos = 0;
-        for (const [name, from, to] of this.cuts) {
-          parts.push(utf8(bytes, pos, from - at), '0');
-          raws.set(name, bytes.subarray(from - at, to - at));
-          pos = to - at;
+        for (const [name, from, to] of cutRanges(spec, bytes, this.skipper!.members(bytes, pieces.length === 0 ? chunk : null, start))) {
+          parts.push(utf8(bytes, pos, from), '0');
+          raws.set(name, bytes.subarray(from, to));
+          pos = to;
         }
         parts.push(utf8(bytes, pos, bytes.length));
         handler.capture(this.capKey, this.parse(parts.join(''), at, this.document), at, raws);
@@ -452,242 +511,50 @@ export class JsonScanner {
   }
 
   /**
-   * The hot loop: every byte inside a value no handler looks into (most of a plan), checked with the state
-   * in local variables, until the value ends (then the container that holds it goes on) or the chunk does.
+   * Every byte inside a value no handler looks into (most of a plan), read by the WebAssembly loop (skip.ts)
+   * from the state here, until the value ends (then the container that holds it goes on) or the chunk does.
    */
   private quiet(chunk: Buffer, i: number, n: number): number {
-    const kinds = this.kinds;
-    const base = this.handlers.length;
-    const cutting = this.cutSpec !== null;
-    let depth = kinds.length;
-    let inArray = kinds[depth - 1] === ARRAY;
-    let state = this.state;
-    let esc = this.escape;
-    let num = this.num;
-    let isKey = this.isKey;
-    let literal = this.literal;
-    let literalAt = this.literalAt;
-    let done = false;
-    scan: while (i < n) {
-      let c = chunk[i]!;
-      if (state === S_STRING) {
-        if (esc !== 0) {
-          if (esc === 1) {
-            if (ESCAPES[c] === 0) this.fail('syntax', this.offset + i, `a bad escape \\${String.fromCharCode(c)} in a string`);
-            esc = c === 0x75 ? 5 : 0;
-          } else {
-            if (!isHex(c)) this.fail('syntax', this.offset + i, 'a bad \\u escape in a string');
-            esc = esc === 2 ? 0 : esc - 1;
-          }
-          i++;
-          continue;
-        }
-        while (STOP[c] === 0) {
-          if (++i === n) break scan;
-          c = chunk[i]!;
-        }
-        i++;
-        if (c === 0x22) {
-          if (isKey) {
-            state = S_COLON;
-            if (cutting && this.keyAt >= 0) this.cutKey(chunk, i, depth - base);
-          } else {
-            state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
-            if (cutting && depth === this.cutDepth) this.cutEnd(i);
-          }
-        } else if (c === 0x5c) esc = 1;
-        else this.fail('syntax', this.offset + i - 1, `a control character (${shown(c)}) in a string`);
-        continue;
-      }
-      if (state === S_NUMBER) {
-        let next = -1;
-        if (c >= 0x30 && c <= 0x39)
-          next = num === N_MINUS ? (c === 0x30 ? N_ZERO : N_INT) : num === N_ZERO ? -2 : num === N_DOT ? N_FRAC : num === N_E || num === N_ESIGN ? N_EXP : num;
-        else if (c === 0x2e) next = num === N_ZERO || num === N_INT ? N_DOT : -2;
-        else if (c === 0x65 || c === 0x45) next = num === N_ZERO || num === N_INT || num === N_FRAC ? N_E : -2;
-        else if (c === 0x2b || c === 0x2d) next = num === N_E ? N_ESIGN : -2;
-        if (next === -2 || (next === -1 && !ACCEPTING[num])) this.fail('syntax', this.offset + i, `${shown(c)} in a number`);
-        if (next === -1) {
-          state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
-          if (cutting && depth === this.cutDepth) this.cutEnd(i);
-        } else {
-          num = next;
-          i++;
-        }
-        continue;
-      }
-      if (state === S_LITERAL) {
-        if (c !== literal[literalAt]) this.fail('syntax', this.offset + i, `${shown(c)} in a literal`);
-        i++;
-        if (++literalAt === literal.length) {
-          state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
-          if (cutting && depth === this.cutDepth) this.cutEnd(i);
-        }
-        continue;
-      }
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-        i++;
-        continue;
-      }
-      let close = false;
-      switch (state) {
-        // biome-ignore lint/suspicious/noFallthroughSwitchClause: after '[', anything but ']' is a first value
-        case S_ARR_FIRST:
-          if (c === 0x5d) {
-            close = true;
-            break;
-          }
-        // falls through
-        case S_VALUE:
-        case S_ARR_VALUE:
-          if (cutting && state === S_VALUE && depth - base <= 2 && c !== 0x6e) this.cutStart(i, depth - base, depth);
-          if (c === 0x22) {
-            isKey = false;
-            state = S_STRING;
-          } else if (c === 0x7b) {
-            kinds.push(OBJECT);
-            depth++;
-            inArray = false;
-            state = S_OBJ_FIRST;
-          } else if (c === 0x5b) {
-            kinds.push(ARRAY);
-            depth++;
-            inArray = true;
-            state = S_ARR_FIRST;
-          } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-            num = c === 0x2d ? N_MINUS : c === 0x30 ? N_ZERO : N_INT;
-            state = S_NUMBER;
-          } else if (LITERALS[c] !== undefined) {
-            literal = LITERALS[c]!;
-            literalAt = 1;
-            state = S_LITERAL;
-          } else this.fail('syntax', this.offset + i, `${shown(c)} where a value was expected`);
-          break;
-        case S_ARR_NEXT:
-          if (c === 0x2c) state = S_ARR_VALUE;
-          else if (c === 0x5d) close = true;
-          else this.fail('syntax', this.offset + i, `${shown(c)} where ',' or ']' was expected`);
-          break;
-        case S_OBJ_FIRST:
-        case S_OBJ_KEY:
-          if (c === 0x22) {
-            // The common case at once: `"key": "plain string"` (or `"key":` and another value). Anything else —
-            // an escape, a control character, a missing ':', the end of the chunk — leaves the state where it got
-            // to, and the loop reads on (and says what is wrong) exactly as it would have byte by byte. At depth 1
-            // and 2 of a value being cut, the key is named (as cutKey would) and its value read by the loop.
-            const naming = cutting && depth - base <= 2;
-            let j = i + 1;
-            while (j < n && STOP[chunk[j]!] === 0) j++;
-            if (j === n || chunk[j] !== 0x22) {
-              isKey = true;
-              state = S_STRING;
-              if (cutting) this.keyAt = naming ? this.offset + i : -1;
-              i = j;
-              continue;
-            }
-            if (naming) this.cutKeys[depth - base - 1] = matchName(this.cutNames[depth - base - 1]!, chunk, i + 1, j);
-            j++;
-            while (j < n && (chunk[j] === 0x20 || chunk[j] === 0x0a || chunk[j] === 0x0d || chunk[j] === 0x09)) j++;
-            if (j === n || chunk[j] !== 0x3a) {
-              state = S_COLON;
-              i = j;
-              continue;
-            }
-            j++;
-            while (j < n && (chunk[j] === 0x20 || chunk[j] === 0x0a || chunk[j] === 0x0d || chunk[j] === 0x09)) j++;
-            if (j === n || chunk[j] !== 0x22 || (naming && this.cutHere(depth - base))) {
-              state = S_VALUE;
-              i = j;
-              continue;
-            }
-            j++;
-            while (j < n && STOP[chunk[j]!] === 0) j++;
-            if (j < n && chunk[j] === 0x22) {
-              state = S_OBJ_NEXT;
-              i = j + 1;
-              continue;
-            }
-            isKey = false;
-            state = S_STRING;
-            i = j;
-            continue;
-          }
-          if (c === 0x7d && state === S_OBJ_FIRST) close = true;
-          else this.fail('syntax', this.offset + i, `${shown(c)} where ${state === S_OBJ_FIRST ? "a key or '}'" : 'a key'} was expected`);
-          break;
-        case S_COLON:
-          if (c !== 0x3a) this.fail('syntax', this.offset + i, `${shown(c)} where ':' was expected`);
-          state = S_VALUE;
-          break;
-        case S_OBJ_NEXT:
-          if (c === 0x2c) state = S_OBJ_KEY;
-          else if (c === 0x7d) close = true;
-          else this.fail('syntax', this.offset + i, `${shown(c)} where ',' or '}' was expected`);
-          break;
-      }
-      i++;
-      if (!close) continue;
-      // The state says which kind of container is open, so the closing byte always matches it.
-      kinds.pop();
-      depth--;
-      if (depth === base) {
-        done = true;
-        break;
-      }
-      inArray = kinds[depth - 1] === ARRAY;
-      state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
-      if (cutting && depth === this.cutDepth) this.cutEnd(i);
+    const skipper = (this.skipper ??= new Skipper());
+    const block = skipper.state;
+    block[STATE] = this.state;
+    block[ESC] = this.escape;
+    block[NUM] = this.num;
+    block[IS_KEY] = this.isKey ? 1 : 0;
+    block[LITERAL] = LITERAL_IDS.indexOf(this.literal[0] ?? 0x74);
+    block[LITERAL_AT] = this.literalAt;
+    const end = skipper.run(chunk, i, n, this.kinds, this.handlers.length);
+    const out = skipper.state;
+    if (out[ERROR] !== 0) this.failAt(out[ERROR]!, end);
+    // The caller ends the value (endValue sets the state after it).
+    this.ended = out[DONE] === 1;
+    if (!this.ended) {
+      this.state = out[STATE]!;
+      this.escape = out[ESC]!;
+      this.num = out[NUM]!;
+      this.isKey = out[IS_KEY] === 1;
+      this.literal = LITERALS[LITERAL_IDS[out[LITERAL]!]!]!;
+      this.literalAt = out[LITERAL_AT]!;
     }
-    this.state = state;
-    this.escape = esc;
-    this.num = num;
-    this.isKey = isKey;
-    this.literal = literal;
-    this.literalAt = literalAt;
-    // The caller ends the value: a call from here, rare in the long loop, would keep deoptimizing it.
-    this.ended = done;
-    return i;
+    return end;
   }
 
-  /** A key at depth 1 or 2 of a value being cut ended just before chunk[end]: remember it. */
-  private cutKey(chunk: Buffer, end: number, depth: number): void {
-    const from = this.keyAt - this.offset;
-    this.keyAt = -1;
-    if (from >= 0) {
-      // Compared as bytes with the keys the cut names (most keys are none of them): no string is made.
-      let plain = true;
-      for (let k = from + 1; k < end - 1; k++) if (chunk[k] === 0x5c) plain = false;
-      if (plain) {
-        this.cutKeys[depth - 1] = matchName(this.cutNames[depth - 1]!, chunk, from + 1, end - 1);
-        return;
-      }
-      this.cutKeys[depth - 1] = JSON.parse(utf8(chunk, from, end)) as string;
-      return;
+  /** What the WebAssembly loop found wrong at the byte at chunk[i], in the words of the handler-level loop. */
+  private failAt(error: number, i: number): never {
+    const at = this.offset + i;
+    const c = this.chunk[i] ?? -1;
+    switch (error) {
+      case E_ESCAPE:
+        return this.fail('syntax', at, `a bad escape \\${String.fromCharCode(c)} in a string`);
+      case E_UNICODE:
+        return this.fail('syntax', at, 'a bad \\u escape in a string');
+      case E_CONTROL:
+        return this.fail('syntax', at, `a control character (${shown(c)}) in a string`);
+      case E_DEEP:
+        return this.fail('deep', at, 'nests too deeply');
+      default:
+        return this.fail('syntax', at, `${shown(c)} ${PLACE[error] ?? 'where it cannot be'}`);
     }
-    const raw = Buffer.concat([...this.capPieces, chunk.subarray(0, end)]).subarray(from + this.offset - this.capAbs);
-    this.cutKeys[depth - 1] = JSON.parse(raw.toString('utf8')) as string;
-  }
-
-  /** Whether the value of the key just read, at `depth` (1 or 2) within the captured value, is one to cut. */
-  private cutHere(depth: number): boolean {
-    const outer = this.cutSpec!.get(this.cutKeys[0]!);
-    return depth === 1 ? outer === true : outer !== undefined && outer !== true && outer.has(this.cutKeys[1]!);
-  }
-
-  /** A value starts at chunk[i] in an object at `depth` within the captured value: is it one to cut? */
-  private cutStart(i: number, depth: number, level: number): void {
-    const spec = this.cutSpec!;
-    const outer = spec.get(this.cutKeys[0]!);
-    if (depth === 1 && outer === true) this.cutName = this.cutKeys[0]!;
-    else if (depth === 2 && outer !== undefined && outer !== true && outer.has(this.cutKeys[1]!)) this.cutName = `${this.cutKeys[0]}.${this.cutKeys[1]}`;
-    else return;
-    this.cutAt = this.offset + i;
-    this.cutDepth = level;
-  }
-
-  private cutEnd(end: number): void {
-    this.cuts.push([this.cutName, this.cutAt, this.offset + end]);
-    this.cutDepth = -1;
   }
 
   private string(chunk: Buffer, i: number, n: number): number {

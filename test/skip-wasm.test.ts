@@ -1,0 +1,98 @@
+/**
+ * The scanner's WebAssembly loop (wasm/skip.ts, committed compiled in src/plan/skip-wasm.ts): the committed bytes
+ * are what the source compiles to; it refuses what JSON.parse refuses, in the scanner's words, at the right byte;
+ * it stops at a nesting no reader could take; and the cuts it finds (members) are the values under the keys a cut
+ * names, whatever the spacing, the escapes in the keys, or where the value lies in the chunks.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPlans } from '../src/plan/load.js';
+import { JsonScanner, type ScanError, SKIP, type Cut, type Handler } from '../src/plan/scanner.js';
+import { SKIP_WASM } from '../src/plan/skip-wasm.js';
+import { ROOT } from './helpers/env.js';
+
+/** Scans `text` whole, skipping everything: the error, or 'ok'. */
+function skipAll(text: string): string {
+  const scanner = new JsonScanner({ start: () => ({ enter: () => SKIP, capture: () => {} }), end: () => {} }, (t) => JSON.parse(t));
+  try {
+    scanner.feed(Buffer.from(text));
+    scanner.finish();
+    return 'ok';
+  } catch (error) {
+    const e = error as ScanError;
+    return `${e.problem} at ${e.offset}: ${e.message}`;
+  }
+}
+
+describe('the WebAssembly loop', () => {
+  it('is what wasm/skip.ts compiles to (npm run wasm after changing it)', () => {
+    const built = execFileSync(process.execPath, [join(ROOT, 'scripts', 'wasm.mjs'), '--print'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    expect(built === SKIP_WASM.toString('base64'), 'src/plan/skip-wasm.ts is stale: run npm run wasm').toBe(true);
+  });
+
+  it('refuses bad JSON inside a skipped value, saying what and where', () => {
+    const at = (text: string, bad: string) => `syntax at ${text.indexOf(bad)}`;
+    const cases: [string, string, string][] = [
+      ['{"a":{"b":"x\u0001y"}}', '\u0001', 'a control character (byte 0x01) in a string'],
+      ['{"a":{"b":"x\\qy"}}', 'q', 'a bad escape \\q in a string'],
+      ['{"a":{"b":"\\u12G4"}}', 'G', 'a bad \\u escape in a string'],
+      ['{"a":[1,]}', ']', "']' where a value was expected"],
+      ['{"a":[1 2]}', '2', "'2' where ',' or ']' was expected"],
+      ['{"a":{"b" 1}}', '1', "'1' where ':' was expected"],
+      ['{"a":{"b":1 "c":2}}', '"c"', `'"' where ',' or '}' was expected`],
+      ['{"a":{,}}', ',', "',' where a key or '}' was expected"],
+      ['{"a":{"b":1,}}', '}}', "'}' where a key was expected"],
+      ['{"a":[tru]}', ']', "']' in a literal"],
+      ['{"a":[01]}', '1]', "'1' in a number"],
+      ['{"a":[1.e5]}', 'e5', "'e' in a number"],
+    ];
+    for (const [text, bad, message] of cases) {
+      expect(skipAll(text), text).toBe(`${at(text, bad)}: ${message}`);
+      expect(() => JSON.parse(text), text).toThrow();
+    }
+    expect(skipAll('{"a":{"b":["x\\u00e9\\n",-0.5e-3,true,false,null,{}],"c":[]}}')).toBe('ok');
+  });
+
+  it('refuses a nesting deeper than a million containers: nests too deeply to read', async () => {
+    const deep = 1_100_000;
+    const text = `{"format_version":"1.2","planned_values":${'['.repeat(deep)}${']'.repeat(deep)}}`;
+    expect(skipAll(text)).toMatch(/^deep at \d+: nests too deeply$/);
+    const stdin = (async function* () {
+      yield Buffer.from(text);
+    })();
+    await expect(loadPlans('-', { stdin: stdin as unknown as NodeJS.ReadableStream })).rejects.toThrow('(stdin): nests too deeply to read');
+    // Deep, but not that deep, is only skipped.
+    expect(skipAll(`{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`)).toBe('ok');
+  });
+
+  it('cuts the values under the named keys: spacing, escaped keys, null values, nested look-alikes, any chunking', () => {
+    const cut: Cut = { cut: new Map([['change', new Set(['before', 'after'])]]) };
+    const filler = 'x'.repeat(3000);
+    // `before` under `other` and inside `after` are not the change's; an escaped key is the key it spells.
+    const element =
+      `{ "address" : "a", "other": {"before": "${filler}"},\n  "chang\\u0065" :\t{ "actions": ["update"], ` +
+      `"before" : { "id": "1", "nested": {"before": [1, 2]} } , "after":null, "aft\\u0065r_unknown": {},` +
+      ` "after" : [ "${filler}" ] } }`;
+    const text = `{"resource_changes":[${element}]}`;
+    for (const size of [text.length, 1, 7, 100]) {
+      const got: [unknown, Record<string, string>][] = [];
+      const changes: Handler = {
+        enter: () => cut,
+        capture: (_i, value, _at, cuts) => got.push([value, Object.fromEntries([...(cuts ?? [])].map(([k, v]) => [k, v.toString('utf8')]))]),
+      };
+      const scanner = new JsonScanner(
+        { start: () => ({ enter: (key) => (key === 'resource_changes' ? changes : SKIP), capture: () => {} }), end: () => {} },
+        (t) => JSON.parse(t),
+      );
+      const bytes = Buffer.from(text);
+      for (let i = 0; i < bytes.length; i += size) scanner.feed(bytes.subarray(i, i + size));
+      scanner.finish();
+      expect(got).toHaveLength(1);
+      const [value, cuts] = got[0]!;
+      // The second `after` is the one that stays in JSON.parse's reading; both are cut, the last one is kept.
+      expect(cuts, `chunks of ${size}`).toEqual({ 'change.before': '{ "id": "1", "nested": {"before": [1, 2]} }', 'change.after': `[ "${filler}" ]` });
+      expect(value).toEqual({ address: 'a', other: { before: filler }, change: { actions: ['update'], before: 0, after: 0, after_unknown: {} } });
+    }
+  });
+});

@@ -1,0 +1,376 @@
+// AssemblyScript, compiled to WebAssembly by scripts/wasm.mjs into src/plan/skip-wasm.ts (committed, so that a
+// build needs no compiler). The hot loop of the plan scanner (src/plan/scanner.ts, `quiet`): it checks every
+// byte of the JSON values no handler looks into, with the same states and the same refusals, and stops when the
+// value it was given ends or the chunk does. WebAssembly runs at full speed from its first byte, where the same
+// loop in JavaScript spends much of a one-shot run warming up.
+//
+// Memory: the state block (i32 slots, below), the stack of open containers (one byte each), then the chunk.
+
+// The state block, shared with JavaScript (an Int32Array over the first bytes of memory).
+const STATE: usize = 0; // the scanner state (S_* of scanner.ts)
+const ESC: usize = 4; // 0, or 1 after '\', or 2..5: hex digits of \u to come
+const NUM: usize = 8; // number sub-state (N_* of scanner.ts)
+const IS_KEY: usize = 12; // the string being read is a key
+const LITERAL: usize = 16; // 0 true, 1 false, 2 null
+const LITERAL_AT: usize = 20; // bytes of it read
+const DEPTH: usize = 24; // open containers (the stack's length)
+const ERROR: usize = 28; // 0, or what is wrong at the returned position (E_* below)
+const DONE: usize = 32; // 1: the outermost container closed at the returned position
+/** The stack: 1 object, 2 array, from here. */
+export const STACK: usize = 64;
+/** At most this many containers deep. */
+export const MAX_DEPTH: i32 = 1 << 20;
+/** Where JavaScript copies the chunk. */
+export const DATA: usize = STACK + (1 << 20);
+
+const S_VALUE = 1;
+const S_ARR_FIRST = 2;
+const S_ARR_NEXT = 3;
+const S_ARR_VALUE = 4;
+const S_OBJ_FIRST = 5;
+const S_OBJ_KEY = 6;
+const S_COLON = 7;
+const S_OBJ_NEXT = 8;
+const S_STRING = 9;
+const S_NUMBER = 10;
+const S_LITERAL = 11;
+
+const N_MINUS = 0;
+const N_ZERO = 1;
+const N_INT = 2;
+const N_DOT = 3;
+const N_FRAC = 4;
+const N_E = 5;
+const N_ESIGN = 6;
+const N_EXP = 7;
+
+const OBJECT: u8 = 1;
+const ARRAY: u8 = 2;
+
+// What is wrong (scanner.ts words each).
+const E_ESCAPE = 1;
+const E_UNICODE = 2;
+const E_CONTROL = 3;
+const E_NUMBER = 4;
+const E_LITERAL = 5;
+const E_VALUE = 6;
+const E_ARRAY_NEXT = 7;
+const E_OBJECT_FIRST = 8;
+const E_KEY = 9;
+const E_COLON = 10;
+const E_OBJECT_NEXT = 11;
+const E_DEEP = 12;
+
+@inline
+function isDigit(c: i32): bool {
+  return <u32>(c - 0x30) <= 9;
+}
+
+@inline
+function isHex(c: i32): bool {
+  return <u32>(c - 0x30) <= 9 || <u32>((c | 0x20) - 0x61) <= 5;
+}
+
+@inline
+function isEscape(c: i32): bool {
+  return c == 0x22 || c == 0x5c || c == 0x2f || c == 0x62 || c == 0x66 || c == 0x6e || c == 0x72 || c == 0x74 || c == 0x75;
+}
+
+@inline
+function accepting(n: i32): bool {
+  return n == N_ZERO || n == N_INT || n == N_FRAC || n == N_EXP;
+}
+
+/** The k-th byte (k >= 1) of literal l: true, false, null. */
+@inline
+function literalByte(l: i32, k: i32): i32 {
+  if (l == 0) return k == 1 ? 0x72 : k == 2 ? 0x75 : 0x65;
+  if (l == 1) return k == 1 ? 0x61 : k == 2 ? 0x6c : k == 3 ? 0x73 : 0x65;
+  return k == 1 ? 0x75 : 0x6c;
+}
+
+@inline
+function literalLength(l: i32): i32 {
+  return l == 1 ? 5 : 4;
+}
+
+/**
+ * Reads bytes [i, n) of memory, in the state of the block, with at least one container open. Returns where it
+ * stopped: at n (the chunk is read), just after the byte that closed the outermost container (DONE), or at a
+ * byte that is wrong (ERROR). The state block holds the state to go on from.
+ */
+export function run(i: usize, n: usize): usize {
+  let state = load<i32>(STATE);
+  let esc = load<i32>(ESC);
+  let num = load<i32>(NUM);
+  let isKey = load<i32>(IS_KEY);
+  let literal = load<i32>(LITERAL);
+  let literalAt = load<i32>(LITERAL_AT);
+  let depth = load<i32>(DEPTH);
+  let inArray = load<u8>(STACK + <usize>(depth - 1)) == ARRAY;
+  let error = 0;
+  let done = 0;
+  while (i < n) {
+    let c = <i32>load<u8>(i);
+    if (state == S_STRING) {
+      if (esc != 0) {
+        if (esc == 1) {
+          if (!isEscape(c)) {
+            error = E_ESCAPE;
+            break;
+          }
+          esc = c == 0x75 ? 5 : 0;
+        } else {
+          if (!isHex(c)) {
+            error = E_UNICODE;
+            break;
+          }
+          esc = esc == 2 ? 0 : esc - 1;
+        }
+        i++;
+        continue;
+      }
+      // The body of a string, eight bytes at a time while none of them is '"', '\' or a control character.
+      while (i + 8 <= n) {
+        const w = load<u64>(i);
+        const quote = w ^ 0x2222222222222222;
+        const slash = w ^ 0x5c5c5c5c5c5c5c5c;
+        const stop =
+          ((quote - 0x0101010101010101) & ~quote) | ((slash - 0x0101010101010101) & ~slash) | ((w - 0x2020202020202020) & ~w);
+        if ((stop & 0x8080808080808080) != 0) break;
+        i += 8;
+      }
+      if (i == n) break;
+      c = <i32>load<u8>(i);
+      while (c != 0x22 && c != 0x5c && c >= 0x20) {
+        i++;
+        if (i == n) break;
+        c = <i32>load<u8>(i);
+      }
+      if (i == n) break;
+      if (c == 0x22) {
+        state = isKey ? S_COLON : inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+      } else if (c == 0x5c) esc = 1;
+      else {
+        error = E_CONTROL;
+        break;
+      }
+      i++;
+      continue;
+    }
+    if (state == S_NUMBER) {
+      let next = -1;
+      if (isDigit(c))
+        next = num == N_MINUS ? (c == 0x30 ? N_ZERO : N_INT) : num == N_ZERO ? -2 : num == N_DOT ? N_FRAC : num == N_E || num == N_ESIGN ? N_EXP : num;
+      else if (c == 0x2e) next = num == N_ZERO || num == N_INT ? N_DOT : -2;
+      else if (c == 0x65 || c == 0x45) next = num == N_ZERO || num == N_INT || num == N_FRAC ? N_E : -2;
+      else if (c == 0x2b || c == 0x2d) next = num == N_E ? N_ESIGN : -2;
+      if (next == -2 || (next == -1 && !accepting(num))) {
+        error = E_NUMBER;
+        break;
+      }
+      if (next == -1) state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+      else {
+        num = next;
+        i++;
+      }
+      continue;
+    }
+    if (state == S_LITERAL) {
+      if (c != literalByte(literal, literalAt)) {
+        error = E_LITERAL;
+        break;
+      }
+      i++;
+      literalAt++;
+      if (literalAt == literalLength(literal)) state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+      continue;
+    }
+    if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) {
+      i++;
+      continue;
+    }
+    let close = false;
+    if (state == S_VALUE || state == S_ARR_VALUE || state == S_ARR_FIRST) {
+      if (state == S_ARR_FIRST && c == 0x5d) close = true;
+      else if (c == 0x22) {
+        isKey = 0;
+        state = S_STRING;
+      } else if (c == 0x7b || c == 0x5b) {
+        if (depth == MAX_DEPTH) {
+          error = E_DEEP;
+          break;
+        }
+        store<u8>(STACK + <usize>depth, c == 0x7b ? OBJECT : ARRAY);
+        depth++;
+        inArray = c == 0x5b;
+        state = inArray ? S_ARR_FIRST : S_OBJ_FIRST;
+      } else if (c == 0x2d || isDigit(c)) {
+        num = c == 0x2d ? N_MINUS : c == 0x30 ? N_ZERO : N_INT;
+        state = S_NUMBER;
+      } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
+        literal = c == 0x74 ? 0 : c == 0x66 ? 1 : 2;
+        literalAt = 1;
+        state = S_LITERAL;
+      } else {
+        error = E_VALUE;
+        break;
+      }
+    } else if (state == S_ARR_NEXT) {
+      if (c == 0x2c) state = S_ARR_VALUE;
+      else if (c == 0x5d) close = true;
+      else {
+        error = E_ARRAY_NEXT;
+        break;
+      }
+    } else if (state == S_OBJ_FIRST || state == S_OBJ_KEY) {
+      if (c == 0x22) {
+        isKey = 1;
+        state = S_STRING;
+      } else if (c == 0x7d && state == S_OBJ_FIRST) close = true;
+      else {
+        error = state == S_OBJ_FIRST ? E_OBJECT_FIRST : E_KEY;
+        break;
+      }
+    } else if (state == S_COLON) {
+      if (c != 0x3a) {
+        error = E_COLON;
+        break;
+      }
+      state = S_VALUE;
+    } else {
+      // S_OBJ_NEXT
+      if (c == 0x2c) state = S_OBJ_KEY;
+      else if (c == 0x7d) close = true;
+      else {
+        error = E_OBJECT_NEXT;
+        break;
+      }
+    }
+    i++;
+    if (!close) continue;
+    // The state says which kind of container is open, so the closing byte always matches it.
+    depth--;
+    if (depth == 0) {
+      done = 1;
+      break;
+    }
+    inArray = load<u8>(STACK + <usize>(depth - 1)) == ARRAY;
+    state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+  }
+  store<i32>(STATE, state);
+  store<i32>(ESC, esc);
+  store<i32>(NUM, num);
+  store<i32>(IS_KEY, isKey);
+  store<i32>(LITERAL, literal);
+  store<i32>(LITERAL_AT, literalAt);
+  store<i32>(DEPTH, depth);
+  store<i32>(ERROR, error);
+  store<i32>(DONE, done);
+  return i;
+}
+
+/**
+ * The members of a JSON object the scanner has read and checked, at [i, n): its keys at depth 1, and at depth 2
+ * those of its values that are objects. Each is a record of five u32 at `out`: depth, where the key starts and
+ * ends (its quotes included), where its value starts and ends. Returns how many. The input is valid JSON, so
+ * nothing is checked here; a cut of the scanner (scanner.ts) is chosen from these.
+ */
+export function members(i: usize, n: usize, out: usize): i32 {
+  let depth = 0;
+  let count = 0;
+  // Whether the containers at depth 1 and 2 are objects.
+  let object1 = false;
+  let object2 = false;
+  let expectKey = false;
+  // The record whose value is being read at depth 1 and 2 (-1: none), and whether its value is still to start.
+  let open1 = -1;
+  let open2 = -1;
+  let waiting1 = false;
+  let waiting2 = false;
+  // Just after the last byte that is not whitespace.
+  let last: usize = i;
+  while (i < n) {
+    const c = <i32>load<u8>(i);
+    if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) {
+      i++;
+      continue;
+    }
+    if (c == 0x3a) {
+      i++;
+      continue;
+    }
+    if (depth == 1 && waiting1) {
+      store<u32>(out + <usize>open1 * 20 + 12, <u32>i);
+      waiting1 = false;
+    } else if (depth == 2 && waiting2) {
+      store<u32>(out + <usize>open2 * 20 + 12, <u32>i);
+      waiting2 = false;
+    }
+    if (c == 0x22) {
+      const start = i;
+      i++;
+      while (true) {
+        while (i + 8 <= n) {
+          const w = load<u64>(i);
+          const quote = w ^ 0x2222222222222222;
+          const slash = w ^ 0x5c5c5c5c5c5c5c5c;
+          if ((((quote - 0x0101010101010101) & ~quote) | ((slash - 0x0101010101010101) & ~slash)) & 0x8080808080808080) break;
+          i += 8;
+        }
+        const d = <i32>load<u8>(i);
+        if (d == 0x5c) i += 2;
+        else if (d == 0x22) break;
+        else i++;
+      }
+      i++;
+      if (expectKey) {
+        const at = out + <usize>count * 20;
+        store<u32>(at, <u32>depth);
+        store<u32>(at + 4, <u32>start);
+        store<u32>(at + 8, <u32>i);
+        store<u32>(at + 12, 0);
+        store<u32>(at + 16, 0);
+        if (depth == 1) {
+          open1 = count;
+          waiting1 = true;
+        } else {
+          open2 = count;
+          waiting2 = true;
+        }
+        count++;
+        expectKey = false;
+        // The value's first byte is recorded above, when it comes (after the ':').
+      }
+      last = i;
+      continue;
+    }
+    if (c == 0x7b || c == 0x5b) {
+      depth++;
+      if (depth == 1) object1 = c == 0x7b;
+      else if (depth == 2) object2 = c == 0x7b;
+      expectKey = c == 0x7b && depth <= 2 && (depth == 1 || object1);
+      i++;
+      last = i;
+      continue;
+    }
+    if (c == 0x7d || c == 0x5d || c == 0x2c) {
+      if (depth == 1 && open1 >= 0) {
+        store<u32>(out + <usize>open1 * 20 + 16, <u32>last);
+        open1 = -1;
+      } else if (depth == 2 && open2 >= 0) {
+        store<u32>(out + <usize>open2 * 20 + 16, <u32>last);
+        open2 = -1;
+      }
+      if (c == 0x2c) expectKey = (depth == 1 && object1) || (depth == 2 && object2 && object1);
+      else depth--;
+      i++;
+      last = i;
+      continue;
+    }
+    // A digit, a sign, a letter of a literal.
+    i++;
+    last = i;
+  }
+  return count;
+}
