@@ -4,14 +4,14 @@
 // code cache kept under $XDG_CACHE_HOME/tfguard/code (else ~/.cache; TFGUARD_CACHE=off turns it off, like the
 // parse cache), so a run compiles almost nothing. dist/src/cli.js runs instead when there is no bundle, when a
 // later tsc made it stale (it is older than dist/src/cli.js), or with TFGUARD_BUNDLE=off.
-import { createRequire } from 'node:module';
-
-// Node's modules through require: an ES import of node:fs would load its streams too, for nothing.
-const require = createRequire(import.meta.url);
+// CommonJS (bin/package.json says so): node starts a CommonJS entry point a few milliseconds sooner than an ES
+// module, and every run starts here.
+'use strict';
+const { createRequire } = require('node:module');
 const fs = require('node:fs');
 const { join } = require('node:path');
 
-const dist = require('node:url').fileURLToPath(new URL('../dist', import.meta.url));
+const dist = join(__dirname, '..', 'dist');
 const bundle = join(dist, 'tfguard.cjs');
 
 /** The bundle's identity (device, inode, change time, size: a new or rewritten file is a new one), when current. */
@@ -84,12 +84,20 @@ function loadBundle(identity) {
   return { main: module.exports.main, keep };
 }
 
-const identity = currentBundle();
-if (identity !== undefined) {
-  const { main, keep } = loadBundle(identity);
-  process.exitCode = await main();
-  keep();
-} else {
-  const { main } = await import('../dist/src/cli.js');
-  process.exitCode = await main();
+async function run() {
+  const identity = currentBundle();
+  if (identity !== undefined) {
+    const { main, keep } = loadBundle(identity);
+    process.exitCode = await main();
+    keep();
+  } else {
+    const { main } = await import('../dist/src/cli.js');
+    process.exitCode = await main();
+  }
 }
+
+run().catch((error) => {
+  // main() turns every error into a line and an exit code; this is the launcher's own failure. Nothing passes.
+  process.stderr.write(`tfguard: internal error, nothing was approved: ${error?.message ?? error}\n`);
+  process.exitCode = 2;
+});

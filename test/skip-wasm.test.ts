@@ -96,3 +96,47 @@ describe('the WebAssembly loop', () => {
     }
   });
 });
+
+describe('a cut object is built as JSON.parse builds it', () => {
+  const cut: Cut = { cut: new Map([['change', new Set(['before'])]]) };
+  /** Captures `element` (made larger than the scanner parses whole) with the cut; the cut parts put back. */
+  function rebuilt(element: string): unknown {
+    const text = `{"resource_changes":[${element}]}`;
+    let got: unknown;
+    const changes: Handler = {
+      enter: () => cut,
+      capture: (_i, value, _at, cuts) => {
+        for (const [key, raw] of cuts ?? []) {
+          const [outer, inner] = key.split('.') as [string, string];
+          (value as Record<string, Record<string, unknown>>)[outer]![inner] = JSON.parse(raw.toString('utf8'));
+        }
+        got = value;
+      },
+    };
+    const scanner = new JsonScanner(
+      { start: () => ({ enter: (key) => (key === 'resource_changes' ? changes : SKIP), capture: () => {} }), end: () => {} },
+      (t) => JSON.parse(t),
+    );
+    scanner.feed(Buffer.from(text));
+    scanner.finish();
+    return got;
+  }
+
+  it('keys, repeated keys, __proto__, escapes, numbers, literals, empty and nested containers', () => {
+    const pad = `"pad": "${'p'.repeat(2100)}"`;
+    const elements = [
+      `{${pad}, "a": 1, "a": 2, "__proto__": {"x": 1}, "n": -0, "big": 1e400, "f": 1.5E-3, "t": true, "f2": false, "z": null}`,
+      `{${pad}, "k\\u0065y": "v\\"q\\u00e9\\n", "é": "ü", "o": { }, "e": [ ], "l": [1, {"a": [2]}], "s": "\\\\"}`,
+      `{${pad}, "change": {"actions": ["update"], "bef\\u006fre": {"id": "1"}, "__proto__": 5, "after": {"b": 2}}, "change": {"before": null}}`,
+      `{${pad}, "change": {"before": {"secret": "s"}, "before": {"id": "2"}}, "other": {"before": 3}}`,
+      `{${pad}, "change": "not an object", "before": {"id": 1}}`,
+      `{${pad}, "change": {"before": {"secret": "s"}, "before": null}}`,
+    ];
+    for (const element of elements) {
+      const got = rebuilt(element);
+      expect(got, element.slice(2110)).toEqual(JSON.parse(element));
+      expect(Object.keys(got as object)).toEqual(Object.keys(JSON.parse(element)));
+      expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+    }
+  });
+});

@@ -271,12 +271,13 @@ export function run(i: usize, n: usize): usize {
 }
 
 /**
- * The members of a JSON object the scanner has read and checked, at [i, n): its keys at depth 1, and at depth 2
- * those of its values that are objects. Each is a record of five u32 at `out`: depth, where the key starts and
- * ends (its quotes included), where its value starts and ends. Returns how many. The input is valid JSON, so
- * nothing is checked here; a cut of the scanner (scanner.ts) is chosen from these.
+ * The members of a JSON object the scanner has read and checked, at [i, n): its keys at depth 1, and (when
+ * `inner` is not 0) at depth 2 those of its values that are objects. Each is a record of five u32 at `out`: its
+ * depth (plus 256 when the key holds an escape), where the key starts and ends (its quotes included), where its
+ * value starts and ends. Returns how many. The input is valid JSON, so nothing is checked here; a cut of the
+ * scanner (scanner.ts) is chosen from these.
  */
-export function members(i: usize, n: usize, out: usize): i32 {
+export function members(i: usize, n: usize, out: usize, inner: i32): i32 {
   let depth = 0;
   let count = 0;
   // Whether the containers at depth 1 and 2 are objects.
@@ -309,6 +310,7 @@ export function members(i: usize, n: usize, out: usize): i32 {
     }
     if (c == 0x22) {
       const start = i;
+      let escaped = 0;
       i++;
       while (true) {
         while (i + 8 <= n) {
@@ -319,14 +321,16 @@ export function members(i: usize, n: usize, out: usize): i32 {
           i += 8;
         }
         const d = <i32>load<u8>(i);
-        if (d == 0x5c) i += 2;
-        else if (d == 0x22) break;
+        if (d == 0x5c) {
+          i += 2;
+          escaped = 256;
+        } else if (d == 0x22) break;
         else i++;
       }
       i++;
       if (expectKey) {
         const at = out + <usize>count * 20;
-        store<u32>(at, <u32>depth);
+        store<u32>(at, <u32>(depth + escaped));
         store<u32>(at + 4, <u32>start);
         store<u32>(at + 8, <u32>i);
         store<u32>(at + 12, 0);
@@ -349,7 +353,7 @@ export function members(i: usize, n: usize, out: usize): i32 {
       depth++;
       if (depth == 1) object1 = c == 0x7b;
       else if (depth == 2) object2 = c == 0x7b;
-      expectKey = c == 0x7b && depth <= 2 && (depth == 1 || object1);
+      expectKey = c == 0x7b && (depth == 1 || (depth == 2 && object1 && inner != 0));
       i++;
       last = i;
       continue;
@@ -362,7 +366,7 @@ export function members(i: usize, n: usize, out: usize): i32 {
         store<u32>(out + <usize>open2 * 20 + 16, <u32>last);
         open2 = -1;
       }
-      if (c == 0x2c) expectKey = (depth == 1 && object1) || (depth == 2 && object2 && object1);
+      if (c == 0x2c) expectKey = (depth == 1 && object1) || (depth == 2 && object2 && object1 && inner != 0);
       else depth--;
       i++;
       last = i;

@@ -110,9 +110,18 @@ export function runRules({ plan, config, rules, today, sources = { status: 'not-
       });
     }
   }
-  all.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule));
+  all.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareRuleIds(a.rule, b.rule));
   const { findings, waived, expiredWaivers } = applyWaivers(all, config.waivers, today);
   // Every address the plan names, only when there are waivers to look for.
   const addresses = config.waivers.length === 0 ? [] : [...plan.changes.map((c) => c.address), ...plan.prior.map((p) => p.address)];
   return { decision: decide(findings), findings, waived, expiredWaivers, unmatchedWaivers: unmatchedWaivers(config.waivers, addresses) };
+}
+
+/**
+ * Rule ids in the order localeCompare gives them, without its collation data (loading it costs a small check
+ * about 10 ms): for ids of lowercase letters, digits and '-' (test/rule-order.test.ts holds every id to that),
+ * the order of their UTF-16 code units is the collation's.
+ */
+export function compareRuleIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -276,7 +276,7 @@ export async function loadPlans(source: string, opts: LoadOptions = {}): Promise
       head.push(next.value);
       size += next.value.length;
     }
-    const first = Buffer.concat(head);
+    const first = head.length === 1 ? head[0]! : Buffer.concat(head);
     if (first.subarray(0, 4).equals(ZIP_MAGIC)) return await showSavedPlan(source, name, iterator, first, opts);
     const reader = new DocumentReader(name);
     reader.push(first);

@@ -31,6 +31,7 @@ import {
   STATE,
   Skipper,
 } from './skip.js';
+import { buildCut, cutsInner, utf8 } from './cut.js';
 
 export const SKIP = 0;
 export const CAPTURE = 1;
@@ -140,84 +141,11 @@ const PLACE: Record<number, string> = {
   [E_OBJECT_NEXT]: "where ',' or '}' was expected",
 };
 
-/** A captured value this small is parsed whole, its cuts ignored: cutting saves nothing there. */
+/** A captured value this small is parsed whole, its cuts ignored: cutting costs more than it saves there. */
 const SMALL = 2048;
 
-/** The keys a cut names at depth 1 and 2, as bytes, made once per cut. */
-const cutNames = new WeakMap<Cut['cut'], [string, Buffer][][]>();
-
-function namesOf(cut: Cut['cut']): [string, Buffer][][] {
-  let names = cutNames.get(cut);
-  if (!names) {
-    const inner = new Set<string>();
-    for (const v of cut.values()) if (v !== true) for (const k of v) inner.add(k);
-    names = [[...cut.keys()], [...inner]].map((list) => list.map((k): [string, Buffer] => [k, Buffer.from(k)]));
-    cutNames.set(cut, names);
-  }
-  return names;
-}
-
-/** The name whose bytes are bytes[start, end), or '' (no cut names it). */
-function matchName(names: [string, Buffer][], bytes: Buffer, start: number, end: number): string {
-  const length = end - start;
-  // Indexed, not `for of` with destructuring: this runs for every key at depth 1 and 2 of a value being cut.
-  for (let m = 0; m < names.length; m++) {
-    const name = names[m]![1];
-    if (name.length !== length) continue;
-    let k = 0;
-    while (k < length && name[k] === bytes[start + k]) k++;
-    if (k === length) return names[m]![0];
-  }
-  return '';
-}
-
-/**
- * The parts of a captured object to cut, in order: [name, from, to] of each value (not null) under a key the cut
- * names, from the members (skip.ts) of its bytes.
- */
-function cutRanges(spec: Cut['cut'], bytes: Buffer, members: Uint32Array): [string, number, number][] {
-  const [outerNames, innerNames] = namesOf(spec);
-  const ranges: [string, number, number][] = [];
-  let outer: true | ReadonlySet<string> | undefined;
-  let outerName = '';
-  for (let r = 0; r < members.length; r += 5) {
-    const depth = members[r]!;
-    const from = members[r + 3]!;
-    const name = keyName(depth === 1 ? outerNames! : innerNames!, bytes, members[r + 1]!, members[r + 2]!);
-    if (depth === 1) {
-      outer = spec.get(name);
-      outerName = name;
-      if (outer === true && bytes[from] !== 0x6e) ranges.push([name, from, members[r + 4]!]);
-    } else if (outer !== undefined && outer !== true && outer.has(name) && bytes[from] !== 0x6e) ranges.push([`${outerName}.${name}`, from, members[r + 4]!]);
-  }
-  return ranges;
-}
-
-/** The key (quotes included) at bytes[start, end) when it is one of `names`, else ''. */
-function keyName(names: [string, Buffer][], bytes: Buffer, start: number, end: number): string {
-  // Compared as bytes (most keys are none of the names): no string is made, unless the key holds an escape.
-  for (let k = start + 1; k < end - 1; k++) {
-    if (bytes[k] === 0x5c) {
-      const key = JSON.parse(utf8(bytes, start, end)) as string;
-      return names.some(([name]) => name === key) ? key : '';
-    }
-  }
-  return matchName(names, bytes, start + 1, end - 1);
-}
-
-/**
- * Node's own slicers, which `toString` calls after checking its arguments: a large plan has millions of short
- * strings. `toString` where a Node version lacks them.
- */
-const native = Buffer.prototype as unknown as {
-  utf8Slice?: (this: Buffer, start: number, end: number) => string;
-  latin1Slice?: (this: Buffer, start: number, end: number) => string;
-};
-const utf8Slice = native.utf8Slice;
-const latin1Slice = native.latin1Slice;
-const utf8 = utf8Slice
-  ? (b: Buffer, s: number, e: number): string => utf8Slice.call(b, s, e)
-  : (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
+/** Node's own latin1 slicer (see utf8 in cut.ts): a large plan has millions of short strings. */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Buffer, start: number, end: number) => string }).latin1Slice;
 const latin1 = latin1Slice
   ? (b: Buffer, s: number, e: number): string => latin1Slice.call(b, s, e)
   : (b: Buffer, s: number, e: number): string => b.toString('latin1', s, e);
@@ -456,16 +384,9 @@ export class JsonScanner {
       this.cutSpec = null;
       if (spec !== null && end - start + (pieces.length > 0 ? 1 << 20 : 0) > SMALL) {
         const bytes = bytesOf(pieces, chunk, start, end);
-        const parts: string[] = [];
-        const raws = new Map<string, Buffer>();
-        let pos = 0;
-        for (const [name, from, to] of cutRanges(spec, bytes, this.skipper!.members(bytes, pieces.length === 0 ? chunk : null, start))) {
-          parts.push(utf8(bytes, pos, from), '0');
-          raws.set(name, bytes.subarray(from, to));
-          pos = to;
-        }
-        parts.push(utf8(bytes, pos, bytes.length));
-        handler.capture(this.capKey, this.parse(parts.join(''), at, this.document), at, raws);
+        const members = this.skipper!.members(bytes, pieces.length === 0 ? chunk : null, start, cutsInner(spec));
+        const { value, cuts } = buildCut(spec, bytes, members, (text) => this.parse(text, at, this.document));
+        handler.capture(this.capKey, value, at, cuts);
       } else if (this.capRaw) handler.raw!(this.capKey, bytesOf(pieces, chunk, start, end));
       else
         handler.capture(

@@ -8,7 +8,7 @@ import { SKIP_WASM } from './skip-wasm.js';
 interface Exports {
   memory: WebAssembly.Memory;
   run(i: number, n: number): number;
-  members(i: number, n: number, out: number): number;
+  members(i: number, n: number, out: number, inner: number): number;
   STACK: WebAssembly.Global;
   DATA: WebAssembly.Global;
   MAX_DEPTH: WebAssembly.Global;
@@ -84,9 +84,10 @@ export class Skipper {
   /**
    * The members of an object read and checked by `run` (its bytes; `chunk` and `start` when they lie in the
    * chunk the memory holds, so that they need no copy): five numbers each, depth (1, or 2 under a key whose value
-   * is an object), where its key starts and ends (quotes included) and where its value does, from bytes[0].
+   * is an object, with `inner`; plus 256 when the key holds an escape), where its key starts and ends (quotes
+   * included) and where its value does, from bytes[0].
    */
-  members(bytes: Buffer, chunk: Buffer | null, start: number): Uint32Array {
+  members(bytes: Buffer, chunk: Buffer | null, start: number, inner: boolean): Uint32Array {
     // Anything written goes after the chunk, which stays for the values that follow.
     let free = this.dataAt + (this.chunk?.length ?? 0);
     let at: number;
@@ -100,7 +101,7 @@ export class Skipper {
     // Each member takes at least 4 bytes ("":0), and its record 20.
     const out = (free + 7) & ~7;
     this.reserve(out + 5 * bytes.length + 64);
-    const count = this.exports.members(at, at + bytes.length, out);
+    const count = this.exports.members(at, at + bytes.length, out, inner ? 1 : 0);
     const records = new Uint32Array(this.exports.memory.buffer, out, count * 5).slice();
     for (let r = 0; r < records.length; r += 5) for (let k = 1; k < 5; k++) records[r + k] = records[r + k]! - at;
     return records;
