@@ -21,6 +21,7 @@ beforeAll(() => {
   mkdirSync(join(pkg, 'bin'), { recursive: true });
   mkdirSync(join(pkg, 'dist'));
   copyFileSync(join(ROOT, 'bin', 'tfguard.js'), join(pkg, 'bin', 'tfguard.js'));
+  copyFileSync(join(ROOT, 'bin', 'package.json'), join(pkg, 'bin', 'package.json'));
   copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
   const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), join(pkg, 'dist', 'tfguard.cjs')], { encoding: 'utf8' });

@@ -140,3 +140,24 @@ describe('a cut object is built as JSON.parse builds it', () => {
     }
   });
 });
+
+describe('members of an object with many keys', () => {
+  it('lists them all, however many (more than the first room for them)', () => {
+    const cut: Cut = { cut: new Map([['values', true]]) };
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+    const element = { ...many, values: { a: 1 }, last: 'x' };
+    const text = `{"list":[${JSON.stringify(element)}]}`;
+    let got: [unknown, Map<string, Buffer> | undefined] | undefined;
+    const scanner = new JsonScanner(
+      {
+        start: () => ({ enter: (key) => (key === 'list' ? { enter: () => cut, capture: (_i, v, _at, cuts) => (got = [v, cuts]) } : SKIP), capture: () => {} }),
+        end: () => {},
+      },
+      (t) => JSON.parse(t),
+    );
+    scanner.feed(Buffer.from(text));
+    scanner.finish();
+    expect(got![0]).toEqual({ ...many, values: 0, last: 'x' });
+    expect(got![1]!.get('values')!.toString()).toBe('{"a":1}');
+  });
+});

@@ -274,10 +274,10 @@ export function run(i: usize, n: usize): usize {
  * The members of a JSON object the scanner has read and checked, at [i, n): its keys at depth 1, and (when
  * `inner` is not 0) at depth 2 those of its values that are objects. Each is a record of five u32 at `out`: its
  * depth (plus 256 when the key holds an escape), where the key starts and ends (its quotes included), where its
- * value starts and ends. Returns how many. The input is valid JSON, so nothing is checked here; a cut of the
- * scanner (scanner.ts) is chosen from these.
+ * value starts and ends. Returns how many there are; only the first `capacity` are written. The input is valid
+ * JSON, so nothing is checked here; a cut of the scanner (scanner.ts) is chosen from these.
  */
-export function members(i: usize, n: usize, out: usize, inner: i32): i32 {
+export function members(i: usize, n: usize, out: usize, inner: i32, capacity: i32): i32 {
   let depth = 0;
   let count = 0;
   // Whether the containers at depth 1 and 2 are objects.
@@ -302,10 +302,10 @@ export function members(i: usize, n: usize, out: usize, inner: i32): i32 {
       continue;
     }
     if (depth == 1 && waiting1) {
-      store<u32>(out + <usize>open1 * 20 + 12, <u32>i);
+      if (open1 < capacity) store<u32>(out + <usize>open1 * 20 + 12, <u32>i);
       waiting1 = false;
     } else if (depth == 2 && waiting2) {
-      store<u32>(out + <usize>open2 * 20 + 12, <u32>i);
+      if (open2 < capacity) store<u32>(out + <usize>open2 * 20 + 12, <u32>i);
       waiting2 = false;
     }
     if (c == 0x22) {
@@ -329,12 +329,14 @@ export function members(i: usize, n: usize, out: usize, inner: i32): i32 {
       }
       i++;
       if (expectKey) {
-        const at = out + <usize>count * 20;
-        store<u32>(at, <u32>(depth + escaped));
-        store<u32>(at + 4, <u32>start);
-        store<u32>(at + 8, <u32>i);
-        store<u32>(at + 12, 0);
-        store<u32>(at + 16, 0);
+        if (count < capacity) {
+          const at = out + <usize>count * 20;
+          store<u32>(at, <u32>(depth + escaped));
+          store<u32>(at + 4, <u32>start);
+          store<u32>(at + 8, <u32>i);
+          store<u32>(at + 12, 0);
+          store<u32>(at + 16, 0);
+        }
         if (depth == 1) {
           open1 = count;
           waiting1 = true;
@@ -360,10 +362,10 @@ export function members(i: usize, n: usize, out: usize, inner: i32): i32 {
     }
     if (c == 0x7d || c == 0x5d || c == 0x2c) {
       if (depth == 1 && open1 >= 0) {
-        store<u32>(out + <usize>open1 * 20 + 16, <u32>last);
+        if (open1 < capacity) store<u32>(out + <usize>open1 * 20 + 16, <u32>last);
         open1 = -1;
       } else if (depth == 2 && open2 >= 0) {
-        store<u32>(out + <usize>open2 * 20 + 16, <u32>last);
+        if (open2 < capacity) store<u32>(out + <usize>open2 * 20 + 16, <u32>last);
         open2 = -1;
       }
       if (c == 0x2c) expectKey = (depth == 1 && object1) || (depth == 2 && object2 && object1 && inner != 0);

@@ -8,7 +8,7 @@ import { SKIP_WASM } from './skip-wasm.js';
 interface Exports {
   memory: WebAssembly.Memory;
   run(i: number, n: number): number;
-  members(i: number, n: number, out: number, inner: number): number;
+  members(i: number, n: number, out: number, inner: number, capacity: number): number;
   STACK: WebAssembly.Global;
   DATA: WebAssembly.Global;
   MAX_DEPTH: WebAssembly.Global;
@@ -98,10 +98,17 @@ export class Skipper {
       this.bytes.set(bytes, at);
       free += bytes.length;
     }
-    // Each member takes at least 4 bytes ("":0), and its record 20.
+    // Room for a record per 64 bytes at first (a change has a dozen members); read again with room for all
+    // when there are more.
     const out = (free + 7) & ~7;
-    this.reserve(out + 5 * bytes.length + 64);
-    const count = this.exports.members(at, at + bytes.length, out, inner ? 1 : 0);
+    let capacity = Math.max(256, bytes.length >> 6);
+    this.reserve(out + capacity * 20);
+    let count = this.exports.members(at, at + bytes.length, out, inner ? 1 : 0, capacity);
+    if (count > capacity) {
+      capacity = count;
+      this.reserve(out + capacity * 20);
+      count = this.exports.members(at, at + bytes.length, out, inner ? 1 : 0, capacity);
+    }
     const records = new Uint32Array(this.exports.memory.buffer, out, count * 5).slice();
     for (let r = 0; r < records.length; r += 5) for (let k = 1; k < 5; k++) records[r + k] = records[r + k]! - at;
     return records;
