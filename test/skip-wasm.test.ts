@@ -161,3 +161,20 @@ describe('members of an object with many keys', () => {
     expect(got![1]!.get('values')!.toString()).toBe('{"a":1}');
   });
 });
+
+describe('the state it hands back', () => {
+  it('a chunk that ends inside an escape, in a value that ends in the next chunk, leaves no escape behind', () => {
+    // Each value is read by the WebAssembly loop; the second one's first key must not inherit the first one's escape.
+    const text = '{"a":[{"k":"x\\n"},{"address":"y","b":"\\u00e9\\"","c":[true,-1.5e3,null]}],"z":{"q":"\\/"}}';
+    const bytes = Buffer.from(text);
+    for (let p = 1; p < bytes.length; p++) {
+      for (const q of [p + 1, p + 3, bytes.length]) {
+        const scanner = new JsonScanner({ start: () => ({ enter: () => SKIP, capture: () => {} }), end: () => {} }, (t) => JSON.parse(t));
+        scanner.feed(bytes.subarray(0, p));
+        scanner.feed(bytes.subarray(p, q));
+        scanner.feed(bytes.subarray(q));
+        expect(scanner.finish(), `split at ${p} and ${q}`).toBe(1);
+      }
+    }
+  });
+});

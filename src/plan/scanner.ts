@@ -447,16 +447,15 @@ export class JsonScanner {
     const end = skipper.run(chunk, i, n, this.kinds, this.handlers.length);
     const out = skipper.state;
     if (out[ERROR] !== 0) this.failAt(out[ERROR]!, end);
-    // The caller ends the value (endValue sets the state after it).
+    // Taken back whether or not the value ended (then the caller ends it, and endValue sets the state after it):
+    // an escape begun at the end of one chunk and read in the next must not outlive the value it was in.
     this.ended = out[DONE] === 1;
-    if (!this.ended) {
-      this.state = out[STATE]!;
-      this.escape = out[ESC]!;
-      this.num = out[NUM]!;
-      this.isKey = out[IS_KEY] === 1;
-      this.literal = LITERALS[LITERAL_IDS[out[LITERAL]!]!]!;
-      this.literalAt = out[LITERAL_AT]!;
-    }
+    this.state = out[STATE]!;
+    this.escape = out[ESC]!;
+    this.num = out[NUM]!;
+    this.isKey = out[IS_KEY] === 1;
+    this.literal = LITERALS[LITERAL_IDS[out[LITERAL]!]!]!;
+    this.literalAt = out[LITERAL_AT]!;
     return end;
   }
 
