@@ -135,6 +135,23 @@ describe('the streamed plan is the parsed plan', () => {
   });
 });
 
+describe('a file larger than a chunk', () => {
+  it('is read into one buffer chunk after chunk: entries and keys across the 8 MiB boundaries come out whole', async () => {
+    // About 20 MB of big changes with varied sizes, so that entries, cut values and keys straddle the chunks; one
+    // acts (its values are kept), the others are no-ops; each holds a secret of its own.
+    const changes = Array.from({ length: 3500 }, (_, i) => {
+      const c = bigChange(`terraform_data.n["k${i}"]`, [i % 700 === 0 ? 'update' : 'no-op'], `secret-${i}`);
+      (c.change as { before: { blob: string } }).before = { ...(c.change as { before: object }).before, blob: 'y'.repeat(1000 + ((i * 37) % 3000)) } as never;
+      return c;
+    });
+    const doc = { ...incident, resource_changes: [...incident.resource_changes, ...changes] };
+    const path = await file('big.json', JSON.stringify(doc));
+    const { plan } = await loadPlan(path);
+    expect(shape(plan)).toEqual(shape(planFromJson(path, doc)));
+    expect(plan.secrets).toContain('secret-3499');
+  });
+});
+
 describe('several documents in one input', () => {
   const both = (sep: string) => `${text.trim()}${sep}${JSON.stringify({ ...incident, resource_changes: incident.resource_changes.slice(0, 2) })}\n`;
 

@@ -47,11 +47,13 @@ async function* fileChunks(source: string): AsyncGenerator<Buffer> {
   }
   try {
     // A regular file is read with blocking reads: a read waits for no thread (the scanner has nothing else to do
-    // meanwhile). A pipe or a device (`<(terraform show -json ...)`) is read through the event loop.
+    // meanwhile). A pipe or a device (`<(terraform show -json ...)`) is read through the event loop. Every chunk
+    // is read into the same buffer (fresh memory costs a page fault per 4 KiB): a chunk is valid until the next
+    // one is read, and whoever keeps a part of one copies it.
     const info = await handle.stat();
     const size = info.isFile() ? Math.min(CHUNK, info.size + 1) : CHUNK;
+    const buffer = Buffer.allocUnsafeSlow(size);
     for (;;) {
-      const buffer = Buffer.allocUnsafe(size);
       let bytesRead;
       try {
         bytesRead = info.isFile() ? readSync(handle.fd, buffer, 0, size, null) : (await handle.read(buffer, 0, size, null)).bytesRead;
@@ -126,13 +128,17 @@ class DocumentReader {
 
   push(chunk: Buffer): void {
     if (!this.decoder) {
-      this.head.push(chunk);
       this.headBytes += chunk.length;
-      if (this.headBytes < 4) return;
+      if (this.headBytes < 4) {
+        // Copied: more is read (maybe into the same memory) before the head is used.
+        this.head.push(Buffer.from(chunk));
+        return;
+      }
       // The first chunk as it is (a whole small plan): no copy.
-      const head = this.head.length === 1 ? this.head[0]! : Buffer.concat(this.head);
+      const head = this.head.length === 0 ? chunk : Buffer.concat([...this.head, chunk]);
       this.head = [];
-      this.decoder = new Utf8Decoder(this.name, head);
+      // The decoder keeps the first bytes, to name an encoding: a copy of them.
+      this.decoder = new Utf8Decoder(this.name, Buffer.from(head.subarray(0, 4)));
       chunk = head;
     }
     this.scan(this.decoder.push(chunk));
@@ -163,7 +169,7 @@ class DocumentReader {
 
   private keep(bytes: Buffer): void {
     if (this.notObjectBytes >= MAX_NOT_OBJECT) return;
-    this.notObject!.push(bytes);
+    this.notObject!.push(Buffer.from(bytes));
     this.notObjectBytes += bytes.length;
   }
 
@@ -273,7 +279,8 @@ export async function loadPlans(source: string, opts: LoadOptions = {}): Promise
     while (size < 4) {
       const next = await iterator.next();
       if (next.done) break;
-      head.push(next.value);
+      // A piece too short to tell is copied: the next read may reuse its memory.
+      head.push(size + next.value.length < 4 ? Buffer.from(next.value) : next.value);
       size += next.value.length;
     }
     const first = head.length === 1 ? head[0]! : Buffer.concat(head);

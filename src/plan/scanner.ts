@@ -297,13 +297,14 @@ export class JsonScanner {
           break;
       }
     }
-    // Keep what an open capture or key has read of this chunk.
+    // Keep what an open capture or key has read of this chunk: copied, as the chunk's memory may be read into
+    // again (load.ts reads a file into one buffer).
     if (this.capStart >= 0) {
-      this.capPieces.push(chunk.subarray(this.capStart));
+      this.capPieces.push(Buffer.from(chunk.subarray(this.capStart)));
       this.capStart = 0;
     }
     if (this.state === S_STRING && this.isKey && this.keyStart >= 0) {
-      this.keyPieces.push(chunk.subarray(this.keyStart));
+      this.keyPieces.push(Buffer.from(chunk.subarray(this.keyStart)));
       this.keyStart = 0;
     }
     this.offset += n;
