@@ -94,6 +94,31 @@ function literalLength(l: i32): i32 {
   return l == 1 ? 5 : 4;
 }
 
+/** The first byte at or after i (before n) that ends a plain run of string bytes: '"', '\\' or a control character. */
+@inline
+function stringStop(i: usize, n: usize): usize {
+  // Eight bytes at a time while none of them is one.
+  while (i + 8 <= n) {
+    const w = load<u64>(i);
+    const quote = w ^ 0x2222222222222222;
+    const slash = w ^ 0x5c5c5c5c5c5c5c5c;
+    const stop = ((quote - 0x0101010101010101) & ~quote) | ((slash - 0x0101010101010101) & ~slash) | ((w - 0x2020202020202020) & ~w);
+    if ((stop & 0x8080808080808080) != 0) break;
+    i += 8;
+  }
+  while (i < n) {
+    const c = <i32>load<u8>(i);
+    if (c == 0x22 || c == 0x5c || c < 0x20) break;
+    i++;
+  }
+  return i;
+}
+
+@inline
+function isSpace(c: i32): bool {
+  return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
+}
+
 /**
  * Reads bytes [i, n) of memory, in the state of the block, with at least one container open. Returns where it
  * stopped: at n (the chunk is read), just after the byte that closed the outermost container (DONE), or at a
@@ -112,141 +137,156 @@ export function run(i: usize, n: usize): usize {
   let done = 0;
   while (i < n) {
     let c = <i32>load<u8>(i);
-    if (state == S_STRING) {
-      if (esc != 0) {
-        if (esc == 1) {
-          if (!isEscape(c)) {
-            error = E_ESCAPE;
-            break;
+    let close = false;
+    switch (state) {
+      case S_STRING: {
+        if (esc != 0) {
+          if (esc == 1) {
+            if (!isEscape(c)) {
+              error = E_ESCAPE;
+              break;
+            }
+            esc = c == 0x75 ? 5 : 0;
+          } else {
+            if (!isHex(c)) {
+              error = E_UNICODE;
+              break;
+            }
+            esc = esc == 2 ? 0 : esc - 1;
           }
-          esc = c == 0x75 ? 5 : 0;
-        } else {
-          if (!isHex(c)) {
-            error = E_UNICODE;
-            break;
-          }
-          esc = esc == 2 ? 0 : esc - 1;
+          i++;
+          continue;
+        }
+        i = stringStop(i, n);
+        if (i == n) continue;
+        c = <i32>load<u8>(i);
+        if (c == 0x22) state = isKey ? S_COLON : inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+        else if (c == 0x5c) esc = 1;
+        else {
+          error = E_CONTROL;
+          break;
         }
         i++;
         continue;
       }
-      // The body of a string, eight bytes at a time while none of them is '"', '\' or a control character.
-      while (i + 8 <= n) {
-        const w = load<u64>(i);
-        const quote = w ^ 0x2222222222222222;
-        const slash = w ^ 0x5c5c5c5c5c5c5c5c;
-        const stop =
-          ((quote - 0x0101010101010101) & ~quote) | ((slash - 0x0101010101010101) & ~slash) | ((w - 0x2020202020202020) & ~w);
-        if ((stop & 0x8080808080808080) != 0) break;
-        i += 8;
-      }
-      if (i == n) break;
-      c = <i32>load<u8>(i);
-      while (c != 0x22 && c != 0x5c && c >= 0x20) {
-        i++;
-        if (i == n) break;
-        c = <i32>load<u8>(i);
-      }
-      if (i == n) break;
-      if (c == 0x22) {
-        state = isKey ? S_COLON : inArray ? S_ARR_NEXT : S_OBJ_NEXT;
-      } else if (c == 0x5c) esc = 1;
-      else {
-        error = E_CONTROL;
-        break;
-      }
-      i++;
-      continue;
-    }
-    if (state == S_NUMBER) {
-      let next = -1;
-      if (isDigit(c))
-        next = num == N_MINUS ? (c == 0x30 ? N_ZERO : N_INT) : num == N_ZERO ? -2 : num == N_DOT ? N_FRAC : num == N_E || num == N_ESIGN ? N_EXP : num;
-      else if (c == 0x2e) next = num == N_ZERO || num == N_INT ? N_DOT : -2;
-      else if (c == 0x65 || c == 0x45) next = num == N_ZERO || num == N_INT || num == N_FRAC ? N_E : -2;
-      else if (c == 0x2b || c == 0x2d) next = num == N_E ? N_ESIGN : -2;
-      if (next == -2 || (next == -1 && !accepting(num))) {
-        error = E_NUMBER;
-        break;
-      }
-      if (next == -1) state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
-      else {
-        num = next;
-        i++;
-      }
-      continue;
-    }
-    if (state == S_LITERAL) {
-      if (c != literalByte(literal, literalAt)) {
-        error = E_LITERAL;
-        break;
-      }
-      i++;
-      literalAt++;
-      if (literalAt == literalLength(literal)) state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
-      continue;
-    }
-    if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) {
-      i++;
-      continue;
-    }
-    let close = false;
-    if (state == S_VALUE || state == S_ARR_VALUE || state == S_ARR_FIRST) {
-      if (state == S_ARR_FIRST && c == 0x5d) close = true;
-      else if (c == 0x22) {
-        isKey = 0;
-        state = S_STRING;
-      } else if (c == 0x7b || c == 0x5b) {
-        if (depth == MAX_DEPTH) {
-          error = E_DEEP;
+      case S_NUMBER: {
+        let next = -1;
+        if (isDigit(c))
+          next = num == N_MINUS ? (c == 0x30 ? N_ZERO : N_INT) : num == N_ZERO ? -2 : num == N_DOT ? N_FRAC : num == N_E || num == N_ESIGN ? N_EXP : num;
+        else if (c == 0x2e) next = num == N_ZERO || num == N_INT ? N_DOT : -2;
+        else if (c == 0x65 || c == 0x45) next = num == N_ZERO || num == N_INT || num == N_FRAC ? N_E : -2;
+        else if (c == 0x2b || c == 0x2d) next = num == N_E ? N_ESIGN : -2;
+        if (next == -2 || (next == -1 && !accepting(num))) {
+          error = E_NUMBER;
           break;
         }
-        store<u8>(STACK + <usize>depth, c == 0x7b ? OBJECT : ARRAY);
-        depth++;
-        inArray = c == 0x5b;
-        state = inArray ? S_ARR_FIRST : S_OBJ_FIRST;
-      } else if (c == 0x2d || isDigit(c)) {
-        num = c == 0x2d ? N_MINUS : c == 0x30 ? N_ZERO : N_INT;
-        state = S_NUMBER;
-      } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
-        literal = c == 0x74 ? 0 : c == 0x66 ? 1 : 2;
-        literalAt = 1;
-        state = S_LITERAL;
-      } else {
-        error = E_VALUE;
+        if (next == -1) state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+        else {
+          num = next;
+          i++;
+        }
+        continue;
+      }
+      case S_LITERAL: {
+        if (c != literalByte(literal, literalAt)) {
+          error = E_LITERAL;
+          break;
+        }
+        i++;
+        literalAt++;
+        if (literalAt == literalLength(literal)) state = inArray ? S_ARR_NEXT : S_OBJ_NEXT;
+        continue;
+      }
+      case S_OBJ_FIRST:
+      case S_OBJ_KEY: {
+        if (isSpace(c)) {
+          i++;
+          continue;
+        }
+        if (c == 0x22) {
+          // The common case at once: a plain key, ':' and the value's first byte. Anything else (an escape, a
+          // control character, the end of the chunk) leaves the state where it got to, and the loop reads on.
+          let j = stringStop(i + 1, n);
+          if (j == n || load<u8>(j) != 0x22) {
+            isKey = 1;
+            state = S_STRING;
+            i = j;
+            continue;
+          }
+          j++;
+          while (j < n && isSpace(<i32>load<u8>(j))) j++;
+          if (j == n || load<u8>(j) != 0x3a) {
+            state = S_COLON;
+            i = j;
+            continue;
+          }
+          j++;
+          while (j < n && isSpace(<i32>load<u8>(j))) j++;
+          state = S_VALUE;
+          i = j;
+          continue;
+        }
+        if (c == 0x7d && state == S_OBJ_FIRST) close = true;
+        else {
+          error = state == S_OBJ_FIRST ? E_OBJECT_FIRST : E_KEY;
+          break;
+        }
         break;
       }
-    } else if (state == S_ARR_NEXT) {
-      if (c == 0x2c) state = S_ARR_VALUE;
-      else if (c == 0x5d) close = true;
-      else {
-        error = E_ARRAY_NEXT;
+      case S_OBJ_NEXT: {
+        if (c == 0x2c) state = S_OBJ_KEY;
+        else if (c == 0x7d) close = true;
+        else if (!isSpace(c)) {
+          error = E_OBJECT_NEXT;
+          break;
+        }
         break;
       }
-    } else if (state == S_OBJ_FIRST || state == S_OBJ_KEY) {
-      if (c == 0x22) {
-        isKey = 1;
-        state = S_STRING;
-      } else if (c == 0x7d && state == S_OBJ_FIRST) close = true;
-      else {
-        error = state == S_OBJ_FIRST ? E_OBJECT_FIRST : E_KEY;
+      case S_ARR_NEXT: {
+        if (c == 0x2c) state = S_ARR_VALUE;
+        else if (c == 0x5d) close = true;
+        else if (!isSpace(c)) {
+          error = E_ARRAY_NEXT;
+          break;
+        }
         break;
       }
-    } else if (state == S_COLON) {
-      if (c != 0x3a) {
-        error = E_COLON;
+      case S_COLON: {
+        if (c == 0x3a) state = S_VALUE;
+        else if (!isSpace(c)) {
+          error = E_COLON;
+          break;
+        }
         break;
       }
-      state = S_VALUE;
-    } else {
-      // S_OBJ_NEXT
-      if (c == 0x2c) state = S_OBJ_KEY;
-      else if (c == 0x7d) close = true;
-      else {
-        error = E_OBJECT_NEXT;
+      default: {
+        // S_VALUE, S_ARR_VALUE, S_ARR_FIRST: a value starts.
+        if (isSpace(c)) break;
+        if (c == 0x22) {
+          isKey = 0;
+          state = S_STRING;
+        } else if (c == 0x7b || c == 0x5b) {
+          if (depth == MAX_DEPTH) {
+            error = E_DEEP;
+            break;
+          }
+          store<u8>(STACK + <usize>depth, c == 0x7b ? OBJECT : ARRAY);
+          depth++;
+          inArray = c == 0x5b;
+          state = inArray ? S_ARR_FIRST : S_OBJ_FIRST;
+        } else if (c == 0x2d || isDigit(c)) {
+          num = c == 0x2d ? N_MINUS : c == 0x30 ? N_ZERO : N_INT;
+          state = S_NUMBER;
+        } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
+          literal = c == 0x74 ? 0 : c == 0x66 ? 1 : 2;
+          literalAt = 1;
+          state = S_LITERAL;
+        } else if (c == 0x5d && state == S_ARR_FIRST) close = true;
+        else error = E_VALUE;
         break;
       }
     }
+    if (error != 0) break;
     i++;
     if (!close) continue;
     // The state says which kind of container is open, so the closing byte always matches it.
