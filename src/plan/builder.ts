@@ -20,7 +20,7 @@ import {
   type PriorInstance,
   type ResourceChange,
 } from './model.js';
-import { CAPTURE, RAW, SKIP, type Action, type Cut, type Handler } from './scanner.js';
+import { CAPTURE, SKIP, type Action, type Cut, type Handler } from './scanner.js';
 import { marksAny } from './values.js';
 import { PlanJson, ResourceChange as ResourceChangeSchema, StateResource, type ResourceChangeJson, type StateResourceJson } from './schema.js';
 import { checkShape } from './shape.js';
@@ -343,7 +343,7 @@ export function walk(handler: Handler, container: Obj | unknown[]): void {
     const first = firstByte(value);
     const action = handler.enter(key, first);
     if (action === SKIP) handler.skipped?.(key, first);
-    else if (action === CAPTURE || action === RAW || 'cut' in action || (first !== 0x7b && first !== 0x5b)) handler.capture(key, value, 0);
+    else if (action === CAPTURE || 'cut' in action || (first !== 0x7b && first !== 0x5b)) handler.capture(key, value, 0);
     else walk(action, value as Obj | unknown[]);
   }
   handler.close?.();

@@ -35,8 +35,6 @@ import { buildCut, cutsInner, utf8 } from './cut.js';
 
 export const SKIP = 0;
 export const CAPTURE = 1;
-/** Captured as bytes, not parsed: the handler decides later whether the value is needed. */
-export const RAW = 2;
 
 /**
  * Capture a value with some of its parts cut out, unparsed: keys of its top object mapped to `true` (cut that
@@ -46,7 +44,7 @@ export const RAW = 2;
 export interface Cut {
   cut: ReadonlyMap<string, true | ReadonlySet<string>>;
 }
-export type Action = typeof SKIP | typeof CAPTURE | typeof RAW | Handler | Cut;
+export type Action = typeof SKIP | typeof CAPTURE | Handler | Cut;
 
 /** Decides, for each value of one object or array, whether to skip it, capture it, or descend into it. */
 export interface Handler {
@@ -54,8 +52,6 @@ export interface Handler {
   enter(key: string | number, first: number): Action;
   /** A captured value, parsed; `at` is the byte offset where it starts; `cuts`: the parts a Cut took out. */
   capture(key: string | number, value: unknown, at: number, cuts?: Map<string, Buffer>): void;
-  /** A value captured as RAW: its bytes (valid JSON, checked), to parse only if it is needed. */
-  raw?(key: string | number, bytes: Buffer): void;
   /** A skipped value: its first byte says what it is (`{`, `[`, `"`, a digit, `t`, `f`, `n`). */
   skipped?(key: string | number, first: number): void;
   /** The container closed. */
@@ -188,7 +184,6 @@ export class JsonScanner {
   private capPieces: Buffer[] = [];
   private capHandler: Handler | null = null;
   private capKey: string | number = 0;
-  private capRaw = false;
   /** `quiet` read to the end of the value it was in. */
   private ended = false;
   /** The cut of the value being captured. */
@@ -327,8 +322,7 @@ export class JsonScanner {
       const key = this.kinds[depth - 1] === ARRAY ? (this.keys[depth - 1] as number) : this.keys[depth - 1]!;
       const action = handler.enter(key, c);
       const cut = typeof action === 'object' && 'cut' in action ? action.cut : null;
-      if (action === CAPTURE || action === RAW || cut || (typeof action === 'object' && c !== 0x7b && c !== 0x5b)) {
-        this.capRaw = action === RAW;
+      if (action === CAPTURE || cut || (typeof action === 'object' && c !== 0x7b && c !== 0x5b)) {
         this.cutSpec = cut && c === 0x7b ? cut : null;
         // A new list only when the last capture used it: most captured values have no pieces.
         this.capDepth = depth;
@@ -388,8 +382,7 @@ export class JsonScanner {
         const members = this.skipper!.members(bytes, pieces.length === 0 ? chunk : null, start, cutsInner(spec));
         const { value, cuts } = buildCut(spec, bytes, members, (text) => this.parse(text, at, this.document));
         handler.capture(this.capKey, value, at, cuts);
-      } else if (this.capRaw) handler.raw!(this.capKey, bytesOf(pieces, chunk, start, end));
-      else
+      } else
         handler.capture(
           this.capKey,
           pieces.length === 0 ? this.scalar(chunk, start, end, at) : this.parse(textOf(pieces, chunk, start, end), at, this.document),
