@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
-import { isValidChange, isValidStateResource } from '../src/plan/fast-check.js';
+import { isValidChange, isValidPlanTop, isValidStateResource } from '../src/plan/fast-check.js';
 import { loadPlan, loadPlans, planFromJson, type LoadedPlan } from '../src/plan/load.js';
 import type { Plan } from '../src/plan/model.js';
-import { ResourceChange, StateResource } from '../src/plan/schema.js';
+import { PlanJson, ResourceChange, StateResource } from '../src/plan/schema.js';
 import { json as reportJson, tfguard } from './helpers/cli.js';
 import { FIXTURES_DIR } from './helpers/env.js';
 
@@ -275,6 +275,74 @@ describe('the fast entry checks accept only what the schema accepts', () => {
       const entry = { ...resource, [key]: v };
       if (isValidStateResource(entry)) expect(StateResource.safeParse(entry).success, `${key}=${JSON.stringify(v)}`).toBe(true);
     }
+  });
+
+  it.each([
+    ...['format_version', 'terraform_version', 'planned_values', 'variables', 'resource_changes', 'output_changes', 'prior_state', 'configuration'],
+    ...['deferred_changes', 'deferred_action_invocations', 'action_invocations', 'errored', 'complete', 'applyable', 'timestamp'],
+  ])('the document: %s, and what lies under it', (key) => {
+    const at = (doc: unknown, path: string[], v: unknown): unknown => {
+      if (path.length === 0) return v;
+      const [head, ...rest] = path as [string, ...string[]];
+      const holder = (Array.isArray(doc) ? [...doc] : { ...(doc as object) }) as Record<string, unknown>;
+      holder[head] = at(holder[head], rest, v);
+      return holder;
+    };
+    const under: Record<string, string[][]> = {
+      variables: [
+        ['variables', 'x'],
+        ['variables', 'x', 'value'],
+      ],
+      output_changes: [
+        ['output_changes', 'o'],
+        ['output_changes', 'o', 'before'],
+      ],
+      prior_state: [
+        ['prior_state', 'values'],
+        ['prior_state', 'values', 'root_module'],
+        ['prior_state', 'values', 'root_module', 'resources'],
+        ['prior_state', 'values', 'root_module', 'resources', '0'],
+        ['prior_state', 'values', 'root_module', 'resources', '0', 'mode'],
+        ['prior_state', 'values', 'root_module', 'address'],
+        ['prior_state', 'values', 'root_module', 'child_modules'],
+        ['prior_state', 'values', 'root_module', 'child_modules', '0'],
+      ],
+      configuration: [
+        ['configuration', 'root_module'],
+        ['configuration', 'root_module', 'resources'],
+        ['configuration', 'root_module', 'resources', '0'],
+        ['configuration', 'root_module', 'resources', '0', 'provisioners'],
+        ['configuration', 'root_module', 'resources', '0', 'provisioners', '0'],
+        ['configuration', 'root_module', 'resources', '0', 'expressions'],
+        ['configuration', 'root_module', 'resources', '0', 'mode'],
+        ['configuration', 'root_module', 'variables'],
+        ['configuration', 'root_module', 'variables', 'v'],
+        ['configuration', 'root_module', 'variables', 'v', 'sensitive'],
+        ['configuration', 'root_module', 'module_calls'],
+        ['configuration', 'root_module', 'module_calls', 'm'],
+        ['configuration', 'root_module', 'module_calls', 'm', 'source'],
+        ['configuration', 'root_module', 'module_calls', 'm', 'module'],
+      ],
+      deferred_changes: [
+        ['deferred_changes', '0'],
+        ['deferred_changes', '0', 'reason'],
+        ['deferred_changes', '0', 'resource_change'],
+        ['deferred_changes', '0', 'resource_change', 'address'],
+      ],
+    };
+    const docs = [
+      incident,
+      { ...incident, variables: { x: { value: 1 } }, output_changes: { o: {} }, deferred_changes: [{ reason: 'r', resource_change: { address: 'a.b' } }] },
+    ];
+    for (const doc of docs) {
+      for (const path of [[key], ...(under[key] ?? [])]) {
+        for (const v of [...values, { a: 1 }, [{}], '1.2', 'v1.2']) {
+          const mutated = at(doc, path, v);
+          if (isValidPlanTop(mutated)) expect(PlanJson.safeParse(mutated).success, `${path.join('.')}=${JSON.stringify(v)}`).toBe(true);
+        }
+      }
+    }
+    expect(isValidPlanTop(incident)).toBe(true);
   });
 
   it('every change and prior resource of the fixtures passes the fast check (zod is the exception)', () => {

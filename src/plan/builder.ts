@@ -8,7 +8,7 @@
  */
 import { InputError } from '../errors.js';
 import { issuePath } from '../zod-issues.js';
-import { isValidChange, isValidStateResource } from './fast-check.js';
+import { isValidChange, isValidPlanTop, isValidStateResource } from './fast-check.js';
 import {
   collectChangeSecrets,
   collectConfig,
@@ -280,10 +280,14 @@ export class PlanBuilder {
     checkShape(source, this.top, Array.isArray(this.top.resource_changes) ? this.changeCount : undefined);
     // Terraform never writes a top-level null; jq writes one for a key the plan lacks: it counts as absent.
     const json = Object.fromEntries(Object.entries(this.top).filter(([, v]) => v !== null));
-    const result = PlanJson.safeParse(json);
-    if (!result.success) this.issue([], result.error.issues);
+    // zod only when the fast check doubts it (its first run of a schema costs a check milliseconds).
+    let data = json as PlanJson;
+    if (!isValidPlanTop(json)) {
+      const result = PlanJson.safeParse(json);
+      if (!result.success) this.issue([], result.error.issues);
+      else data = result.data;
+    }
     if (this.issueCount > 0) throw new InputError(`${source}: not a valid plan: ${this.describeIssues()}`);
-    const data = result.data!;
     collectPlanSecrets(data, this.secrets);
     const config = collectConfig(data.configuration?.root_module);
     const plan: Plan = {
