@@ -8,7 +8,7 @@
  */
 import { parseAddress, type ParsedAddress } from '../plan/address.js';
 import type { Plan, ResourceChange } from '../plan/model.js';
-import { agreeingAttributes } from './same-values.js';
+import { agreeingAttributes, child, MAX_DEPTH } from './same-values.js';
 
 export interface RenamePair {
   from: ResourceChange;
@@ -48,46 +48,68 @@ function best(change: ResourceChange, others: readonly ResourceChange[], scoreOf
   return others.filter((o) => scoreOf(change, o) === top);
 }
 
-/** A known, non-empty scalar of a top-level attribute, as a lookup key: `key`, its type and its value. */
-function scalarKey(key: string, value: unknown): string | undefined {
+/** A known, non-empty scalar at a path (the attribute, then keys and indexes), as a lookup key: path, type, value. */
+function scalarKey(path: string, value: unknown): string | undefined {
   if (typeof value === 'string' ? value === '' : typeof value !== 'number' && typeof value !== 'boolean') return undefined;
-  return `${key}\u0000${typeof value}\u0000${String(value)}`;
+  return `${path}\u0001${typeof value}\u0001${String(value)}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** The first known, non-empty scalar under `value` (depth first), skipping what the mask leaves unknown. */
+function firstScalar(value: unknown, mask: unknown, path: string, depth: number): string | undefined {
+  if (mask === true || depth > MAX_DEPTH) return undefined;
+  if (value === null || typeof value !== 'object') return scalarKey(path, value);
+  for (const [k, v] of Object.entries(value)) {
+    const found = firstScalar(v, child(mask, k), `${path}\u0000${k}`, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Every known, non-empty scalar under `value`, as lookup keys. */
+function allScalars(value: unknown, path: string, depth: number, out: string[]): void {
+  if (depth > MAX_DEPTH) return;
+  if (value === null || typeof value !== 'object') {
+    const key = scalarKey(path, value);
+    if (key !== undefined) out.push(key);
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) allScalars(v, `${path}\u0000${k}`, depth + 1, out);
+}
+
 /**
- * The creates (of one type and provider, in plan order) a delete may match, in plan order: a create whose known
- * values include a non-empty scalar is found only by a delete whose prior value of that attribute is the same
- * (`matches` needs them equal), so each delete looks up its own attributes instead of trying every create. A
- * create with no such value is a candidate for every delete; one whose planned values are no object, for none.
+ * The creates (of one type and provider, in plan order) a delete may match, in plan order. A create matches a
+ * delete only when every value it knows agrees with the deleted object's (`agreeingAttributes`), and only when
+ * one of them is meaningful: a known scalar that is not "" (`id` aside), somewhere under an attribute. The
+ * deleted object must then hold that scalar at the same path (agreeing values have the same containers down to
+ * it, and equal scalars). So each create is filed under its first such scalar, and each delete looks up the
+ * scalars it holds: linear in the size of the values, where trying every create with every delete was not (two
+ * thousand of each whose values are objects: four million comparisons). A create with none can match nothing.
  */
 function candidateIndex(creates: readonly ResourceChange[]): (d: ResourceChange) => ResourceChange[] {
   const byValue = new Map<string, number[]>();
-  const anyDelete: number[] = [];
   creates.forEach((c, i) => {
     if (!isRecord(c.after)) return;
-    const unknown = c.afterUnknown;
     for (const key of Object.keys(c.after)) {
-      // An unknown part agrees with anything (as `child` reads the mask: any object, arrays too).
-      if (key === 'id' || (unknown !== null && typeof unknown === 'object' && (unknown as Record<string, unknown>)[key] === true)) continue;
-      const k = scalarKey(key, c.after[key]);
+      if (key === 'id') continue;
+      const k = firstScalar(c.after[key], child(c.afterUnknown, key), key, 0);
       if (k === undefined) continue;
       const list = byValue.get(k);
       if (list) list.push(i);
       else byValue.set(k, [i]);
       return;
     }
-    anyDelete.push(i);
   });
   return (d) => {
     if (!isRecord(d.before)) return [];
-    const found = [...anyDelete];
-    for (const key of Object.keys(d.before)) {
-      const k = key === 'id' ? undefined : scalarKey(key, d.before[key]);
-      const list = k === undefined ? undefined : byValue.get(k);
+    const scalars: string[] = [];
+    for (const key of Object.keys(d.before)) if (key !== 'id') allScalars(d.before[key], key, 0, scalars);
+    const found: number[] = [];
+    for (const k of scalars) {
+      const list = byValue.get(k);
       if (list) for (const i of list) found.push(i);
     }
     return found.sort((a, b) => a - b).map((i) => creates[i]!);

@@ -4,13 +4,15 @@
  * know yet (`after_unknown`: ids, ARNs, outputs and other computed attributes) and `id`.
  */
 
-const MAX_DEPTH = 32;
+/** How deep values are compared (deeper parts agree with nothing but an unknown or an empty one). */
+export const MAX_DEPTH = 32;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function child(mask: unknown, key: string | number): unknown {
+/** The part of a mask (`after_unknown`) under a key or an index. */
+export function child(mask: unknown, key: string | number): unknown {
   return mask !== null && typeof mask === 'object' ? (mask as Record<string, unknown>)[String(key)] : undefined;
 }
 

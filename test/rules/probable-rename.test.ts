@@ -148,6 +148,29 @@ describe('probable-rename: pairing', () => {
     expect(f?.addresses).toEqual(['terraform_data.k[0]', 'terraform_data.k[1]', 'terraform_data.k["a"]', 'terraform_data.k["b"]']);
   });
 
+  it('values that are objects and lists: pairs found by what they hold deep down, unknown parts agreeing with anything', () => {
+    // 300 deletes and 300 creates whose only attribute is an object: each create is found by the first scalar
+    // it knows (the host when it is known, else the first tag), not by trying every delete.
+    const changes: Spec[] = [];
+    for (let i = 0; i < 300; i++) changes.push(del(`terraform_data.old["n${i}"]`, { input: { node: { host: `h${i}`, tags: [`t${i}`, 'x'] }, empty: {} } }));
+    for (let i = 0; i < 300; i++) {
+      const unknown = i % 3 === 0;
+      changes.push({
+        ...add(`terraform_data.new["n${i}"]`, { input: { node: { host: unknown ? null : `h${i}`, tags: [`t${i}`, 'x'] }, empty: {} } }),
+        ...(unknown ? { after_unknown: { input: { node: { host: true } } } } : {}),
+      });
+    }
+    // Creates that know nothing (all unknown, or empty) pair with nothing.
+    changes.push({ ...add('terraform_data.blank["a"]', { input: { node: null } }), after_unknown: { input: true } });
+    changes.push(add('terraform_data.blank["b"]', { input: { node: { host: '', tags: [] } } }));
+    const [f, ...more] = findings(plan(changes));
+    expect(more).toEqual([]);
+    const expected = Array.from({ length: 300 }, (_, i) => i)
+      .sort((a, b) => `terraform_data.old["n${a}"]`.localeCompare(`terraform_data.old["n${b}"]`))
+      .flatMap((i) => [`terraform_data.old["n${i}"]`, `terraform_data.new["n${i}"]`]);
+    expect(f?.addresses).toEqual(expected);
+  });
+
   it('a pair found frees the rest: a second, tied candidate is paired once its rival is taken', () => {
     const v = { input: { v: 1 } };
     // k["a"] takes its own key; then k[9] is the only delete left for k["z"].
