@@ -310,6 +310,26 @@ export function run(i: usize, n: usize): usize {
   return i;
 }
 
+/** Just after the '"' that closes the string whose body starts at i (the input is valid JSON). */
+@inline
+function stringEnd(i: usize, n: usize): usize {
+  while (i < n) {
+    while (i + 8 <= n) {
+      const w = load<u64>(i);
+      const quote = w ^ 0x2222222222222222;
+      const slash = w ^ 0x5c5c5c5c5c5c5c5c;
+      if ((((quote - 0x0101010101010101) & ~quote) | ((slash - 0x0101010101010101) & ~slash)) & 0x8080808080808080) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    const d = <i32>load<u8>(i);
+    if (d == 0x5c) i += 2;
+    else if (d == 0x22) return i + 1;
+    else i++;
+  }
+  return n;
+}
+
 /**
  * The members of a JSON object the scanner has read and checked, at [i, n): its keys at depth 1, and (when
  * `inner` is not 0) at depth 2 those of its values that are objects. Each is a record of five u32 at `out`: its
@@ -331,7 +351,23 @@ export function members(i: usize, n: usize, out: usize, inner: i32, capacity: i3
   let waiting2 = false;
   // Just after the last byte that is not whitespace.
   let last: usize = i;
+  // Below this depth nothing is recorded: only strings and brackets are looked at there.
+  const floor = inner != 0 ? 2 : 1;
   while (i < n) {
+    if (depth > floor) {
+      while (i < n) {
+        const d = <i32>load<u8>(i);
+        if (d == 0x22) {
+          i = stringEnd(i + 1, n);
+          continue;
+        }
+        i++;
+        if (d == 0x7b || d == 0x5b) depth++;
+        else if ((d == 0x7d || d == 0x5d) && --depth == floor) break;
+      }
+      last = i;
+      continue;
+    }
     const c = <i32>load<u8>(i);
     if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) {
       i++;
@@ -350,24 +386,15 @@ export function members(i: usize, n: usize, out: usize, inner: i32, capacity: i3
     }
     if (c == 0x22) {
       const start = i;
+      i = stringEnd(i + 1, n);
+      // A key with an escape is read by JSON.parse (scanner.ts).
       let escaped = 0;
-      i++;
-      while (true) {
-        while (i + 8 <= n) {
-          const w = load<u64>(i);
-          const quote = w ^ 0x2222222222222222;
-          const slash = w ^ 0x5c5c5c5c5c5c5c5c;
-          if ((((quote - 0x0101010101010101) & ~quote) | ((slash - 0x0101010101010101) & ~slash)) & 0x8080808080808080) break;
-          i += 8;
-        }
-        const d = <i32>load<u8>(i);
-        if (d == 0x5c) {
-          i += 2;
+      for (let k = start + 1; k < i - 1; k++) {
+        if (load<u8>(k) == 0x5c) {
           escaped = 256;
-        } else if (d == 0x22) break;
-        else i++;
+          break;
+        }
       }
-      i++;
       if (expectKey) {
         if (count < capacity) {
           const at = out + <usize>count * 20;
