@@ -12,9 +12,14 @@ import { JsonScanner, type ScanError, SKIP, type Cut, type Handler } from '../sr
 import { SKIP_WASM } from '../src/plan/skip-wasm.js';
 import { ROOT } from './helpers/env.js';
 
+/** A scanner whose documents hand the value of `key` to `handler` and skip everything else. */
+function scannerFor(key?: string, handler?: Handler): JsonScanner {
+  return new JsonScanner({ start: () => ({ enter: (k) => (k === key && handler ? handler : SKIP), capture: () => {} }), end: () => {} }, (t) => JSON.parse(t));
+}
+
 /** Scans `text` whole, skipping everything: the error, or 'ok'. */
 function skipAll(text: string): string {
-  const scanner = new JsonScanner({ start: () => ({ enter: () => SKIP, capture: () => {} }), end: () => {} }, (t) => JSON.parse(t));
+  const scanner = scannerFor();
   try {
     scanner.feed(Buffer.from(text));
     scanner.finish();
@@ -81,10 +86,7 @@ describe('the WebAssembly loop', () => {
         enter: () => cut,
         capture: (_i, value, _at, cuts) => got.push([value, Object.fromEntries([...(cuts ?? [])].map(([k, v]) => [k, v.toString('utf8')]))]),
       };
-      const scanner = new JsonScanner(
-        { start: () => ({ enter: (key) => (key === 'resource_changes' ? changes : SKIP), capture: () => {} }), end: () => {} },
-        (t) => JSON.parse(t),
-      );
+      const scanner = scannerFor('resource_changes', changes);
       const bytes = Buffer.from(text);
       for (let i = 0; i < bytes.length; i += size) scanner.feed(bytes.subarray(i, i + size));
       scanner.finish();
@@ -113,10 +115,7 @@ describe('a cut object is built as JSON.parse builds it', () => {
         got = value;
       },
     };
-    const scanner = new JsonScanner(
-      { start: () => ({ enter: (key) => (key === 'resource_changes' ? changes : SKIP), capture: () => {} }), end: () => {} },
-      (t) => JSON.parse(t),
-    );
+    const scanner = scannerFor('resource_changes', changes);
     scanner.feed(Buffer.from(text));
     scanner.finish();
     return got;
@@ -148,13 +147,7 @@ describe('members of an object with many keys', () => {
     const element = { ...many, values: { a: 1 }, last: 'x' };
     const text = `{"list":[${JSON.stringify(element)}]}`;
     let got: [unknown, Map<string, Buffer> | undefined] | undefined;
-    const scanner = new JsonScanner(
-      {
-        start: () => ({ enter: (key) => (key === 'list' ? { enter: () => cut, capture: (_i, v, _at, cuts) => (got = [v, cuts]) } : SKIP), capture: () => {} }),
-        end: () => {},
-      },
-      (t) => JSON.parse(t),
-    );
+    const scanner = scannerFor('list', { enter: () => cut, capture: (_i, v, _at, cuts) => (got = [v, cuts]) });
     scanner.feed(Buffer.from(text));
     scanner.finish();
     expect(got![0]).toEqual({ ...many, values: 0, last: 'x' });
@@ -169,7 +162,7 @@ describe('the state it hands back', () => {
     const bytes = Buffer.from(text);
     for (let p = 1; p < bytes.length; p++) {
       for (const q of [p + 1, p + 3, bytes.length]) {
-        const scanner = new JsonScanner({ start: () => ({ enter: () => SKIP, capture: () => {} }), end: () => {} }, (t) => JSON.parse(t));
+        const scanner = scannerFor();
         scanner.feed(bytes.subarray(0, p));
         scanner.feed(bytes.subarray(p, q));
         scanner.feed(bytes.subarray(q));

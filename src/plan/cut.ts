@@ -6,7 +6,10 @@
  */
 import type { Cut } from './scanner.js';
 
-/** Node's own slicer, which `toString` calls after checking its arguments (`toString` where a Node version lacks it). */
+/**
+ * Node's own UTF-8 slicer, which `toString` calls after checking its arguments (a large plan has millions of short
+ * strings; the scanner reads its keys and scalars with it too). `toString` where a Node version lacks it.
+ */
 const native = Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, start: number, end: number) => string };
 const utf8Slice = native.utf8Slice;
 export const utf8 = utf8Slice

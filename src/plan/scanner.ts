@@ -7,7 +7,6 @@
  * read here; the values inside them (most of the bytes) by a WebAssembly loop with the same states (skip.ts).
  */
 
-/** What a handler does with a value inside its container. */
 import {
   DONE,
   E_ARRAY_NEXT,
@@ -33,6 +32,7 @@ import {
 } from './skip.js';
 import { buildCut, cutsInner, utf8 } from './cut.js';
 
+/** What a handler does with a value inside its container. */
 export const SKIP = 0;
 export const CAPTURE = 1;
 
@@ -139,12 +139,6 @@ const PLACE: Record<number, string> = {
 
 /** A captured value this small is parsed whole, its cuts ignored: cutting costs more than it saves there. */
 const SMALL = 2048;
-
-/** Node's own latin1 slicer (see utf8 in cut.ts): a large plan has millions of short strings. */
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Buffer, start: number, end: number) => string }).latin1Slice;
-const latin1 = latin1Slice
-  ? (b: Buffer, s: number, e: number): string => latin1Slice.call(b, s, e)
-  : (b: Buffer, s: number, e: number): string => b.toString('latin1', s, e);
 
 /** Text of a byte range held in pieces of earlier chunks plus the current one. */
 function textOf(pieces: Buffer[], chunk: Buffer, start: number, end: number): string {
@@ -403,7 +397,7 @@ export class JsonScanner {
   private scalar(chunk: Buffer, start: number, end: number, at: number): unknown {
     const first = chunk[start]!;
     if (first === 0x22 && !this.escaped) return utf8(chunk, start + 1, end - 1);
-    if (first === 0x2d || isDigit(first)) return Number(latin1(chunk, start, end));
+    if (first === 0x2d || isDigit(first)) return Number(utf8(chunk, start, end));
     if (first === 0x74) return true;
     if (first === 0x66) return false;
     if (first === 0x6e) return null;
