@@ -80,7 +80,8 @@ export default defineRule({
     const reported = new Set<string>();
     const hits: Hit[] = [];
     const automatic = automaticGroups(plan).filter((g) => !g.destroyed.every((c) => covered.has(c.address)));
-    for (const group of [...declared, ...automatic]) {
+    const groups = [...declared, ...automatic];
+    for (const [i, group] of groups.entries()) {
       const memberOf = group.kind === 'declared' ? memberKey : (a: string) => a;
       const survivors: string[] = [];
       let gone = group.destroyed.length;
@@ -94,7 +95,8 @@ export default defineRule({
       }
       const fires = group.wholeOnly ? group.members.size >= 2 && survivors.length === 0 : survivors.length < group.quorum;
       if (!fires || group.destroyed.every((c) => reported.has(c.address))) continue;
-      for (const c of group.destroyed) reported.add(c.address);
+      // Only a later group can ask (the last of a group of 100,000 deleted instances need not be remembered).
+      if (i < groups.length - 1) for (const c of group.destroyed) reported.add(c.address);
       const why = reasons(plan, group, looksLikeNode);
       const severity: Severity = why.length > 0 ? 'block' : 'warn';
       const suggestions = groupAdvice({ plan, sources }, group, memberOf);

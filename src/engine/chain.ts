@@ -148,8 +148,11 @@ function because(plan: Plan, change: ResourceChange, refs: string[]): string[] {
   return out;
 }
 
-export function explainChain(change: ResourceChange, plan: Plan, sources?: Sources): string[] {
-  if (change.action !== 'replace') return [];
+/** No chain: shared (most instances are not replaced). */
+const NONE: readonly string[] = Object.freeze([]);
+
+export function explainChain(change: ResourceChange, plan: Plan, sources?: Sources): readonly string[] {
+  if (change.action !== 'replace') return NONE;
   const lines: string[] = [];
   if (change.actionReason === 'replace_by_triggers' && sources) {
     const block = blockFor(sources, change.address);

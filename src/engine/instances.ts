@@ -14,6 +14,8 @@ interface PlanIndex {
   destroyed?: readonly ResourceChange[];
   byGroup?: Map<string, ResourceChange[]>;
   addresses?: string[];
+  byAddress?: ReadonlyMap<string, number>;
+  unique?: boolean;
 }
 const indexes = new WeakMap<Plan, PlanIndex>();
 
@@ -35,33 +37,94 @@ export function destroyedChanges(plan: Plan): readonly ResourceChange[] {
   return (index.destroyed ??= plan.changes.filter((c) => isDestructive(c) && !c.deposed));
 }
 
+/**
+ * Each address's change (deposed objects aside; the last one wins) as its index in `plan.changes`, and whether no
+ * address has two such changes (Terraform writes each once). Computed once per plan; shared: do not change it.
+ */
+export function changeIndex(plan: Plan): { byAddress: ReadonlyMap<string, number>; unique: boolean } {
+  const index = indexOf(plan);
+  if (!index.byAddress) {
+    const byAddress = new Map<string, number>();
+    const changes = plan.changes;
+    let count = 0;
+    for (let i = 0; i < changes.length; i++) {
+      if (changes[i]!.deposed) continue;
+      byAddress.set(changes[i]!.address, i);
+      count++;
+    }
+    index.byAddress = byAddress;
+    index.unique = byAddress.size === count;
+  }
+  return { byAddress: index.byAddress, unique: index.unique! };
+}
+
 function existedBefore(change: ResourceChange): boolean {
   return change.mode === 'managed' && !change.deposed && change.action !== 'create' && change.priorObject;
+}
+
+/**
+ * Distinct instance addresses: a list, with a set made only when membership is asked (a group of 100,000 deleted
+ * instances is counted and listed, rarely searched).
+ */
+export class AddressSet implements Iterable<string> {
+  private set: Set<string> | undefined;
+  /** `list` holds each address once. */
+  constructor(private readonly list: readonly string[]) {}
+  get size(): number {
+    return this.list.length;
+  }
+  has(address: string): boolean {
+    this.set ??= new Set(this.list);
+    return this.set.has(address);
+  }
+  values(): IterableIterator<string> {
+    return this.list.values();
+  }
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.list.values();
+  }
 }
 
 /** Every managed instance that exists before the plan, grouped by `keyOf` (default: resource group address). */
 export function instancesByGroup(
   plan: Plan,
   keyOf: (i: { groupAddress: string; resourceAddress: string }) => string = (i) => i.groupAddress,
-): Map<string, Set<string>> {
-  const groups = new Map<string, Set<string>>();
+): Map<string, AddressSet> {
+  const lists = new Map<string, string[]>();
+  // An address is in the prior state and among the changes (a deleted instance is in both), or, in a hand-made
+  // plan, in two changes: then each is taken once. A plan without prior_state whose changes name each address
+  // once needs no set.
+  const seen = plan.prior.length > 0 || !changeIndex(plan).unique ? new Set<string>() : undefined;
+  let lastKey: string | undefined;
+  let lastList: string[] = [];
   const add = (i: { groupAddress: string; resourceAddress: string; address: string }): void => {
+    if (seen) {
+      if (seen.has(i.address)) return;
+      seen.add(i.address);
+    }
     const key = keyOf(i);
-    let set = groups.get(key);
-    if (!set) groups.set(key, (set = new Set()));
-    set.add(i.address);
+    // Instances of one block mostly come one after another.
+    if (key !== lastKey) {
+      lastKey = key;
+      let list = lists.get(key);
+      if (!list) lists.set(key, (list = []));
+      lastList = list;
+    }
+    lastList.push(i.address);
   };
   for (const p of plan.prior) add(p);
   for (const c of plan.changes) {
     if (existedBefore(c) || (isDestructive(c) && !c.deposed)) add(c);
   }
+  const groups = new Map<string, AddressSet>();
+  for (const [key, list] of lists) groups.set(key, new AddressSet(list));
   return groups;
 }
 
-const byBlockCache = new WeakMap<Plan, Map<string, Set<string>>>();
+const byBlockCache = new WeakMap<Plan, Map<string, AddressSet>>();
 
 /** `instancesByGroup(plan)`, built once per plan (advice asks for it once per destroyed instance). */
-export function blockInstances(plan: Plan): Map<string, Set<string>> {
+export function blockInstances(plan: Plan): Map<string, AddressSet> {
   let groups = byBlockCache.get(plan);
   if (!groups) byBlockCache.set(plan, (groups = instancesByGroup(plan)));
   return groups;
@@ -80,14 +143,24 @@ function destroyedIndex(plan: Plan): Required<Pick<PlanIndex, 'byGroup' | 'addre
   if (index.byGroup && index.addresses) return { byGroup: index.byGroup, addresses: index.addresses };
   const groups = new Map<string, ResourceChange[]>();
   const addresses: string[] = [];
-  const seen = new Set<string>();
+  // Only a hand-made plan names an address twice: then the first of its changes counts.
+  const seen = changeIndex(plan).unique ? undefined : new Set<string>();
+  let lastGroup: string | undefined;
+  let lastList: ResourceChange[] = [];
   for (const c of destroyedChanges(plan)) {
-    if (seen.has(c.address)) continue;
-    seen.add(c.address);
+    if (seen) {
+      if (seen.has(c.address)) continue;
+      seen.add(c.address);
+    }
     addresses.push(c.address);
-    const list = groups.get(c.groupAddress);
-    if (list) list.push(c);
-    else groups.set(c.groupAddress, [c]);
+    // Instances of one block mostly come one after another.
+    if (c.groupAddress !== lastGroup) {
+      lastGroup = c.groupAddress;
+      let list = groups.get(lastGroup);
+      if (!list) groups.set(lastGroup, (list = []));
+      lastList = list;
+    }
+    lastList.push(c);
   }
   index.byGroup = groups;
   index.addresses = addresses;
@@ -161,7 +234,7 @@ export function memberKey(address: string): string {
  * 100,000 instances would otherwise build 100,000 one-element lists that are mostly never read).
  */
 class Singletons implements ReadonlyMap<string, readonly string[]> {
-  constructor(private readonly set: ReadonlySet<string>) {}
+  constructor(private readonly set: AddressSet) {}
   get size(): number {
     return this.set.size;
   }
@@ -188,7 +261,7 @@ class Singletons implements ReadonlyMap<string, readonly string[]> {
   }
 }
 
-function singletons(addresses: ReadonlySet<string>): ReadonlyMap<string, readonly string[]> {
+function singletons(addresses: AddressSet): ReadonlyMap<string, readonly string[]> {
   return new Singletons(addresses);
 }
 
@@ -203,7 +276,7 @@ export function automaticGroups(plan: Plan): InstanceGroup[] {
   const byBlock = blockInstances(plan);
   const destroyedBlocks = destroyedByGroup(plan);
   // Within each block, its instances by module instance (resource address): only blocks in modules have several.
-  const perModuleOf = new Map<string, Map<string, Set<string>>>();
+  const perModuleOf = new Map<string, Map<string, AddressSet>>();
   if ([...destroyedBlocks.keys()].some((b) => b.startsWith('module.'))) {
     for (const [r, set] of instancesByGroup(plan, (i) => i.resourceAddress)) {
       const block = groupAddress(r);
@@ -212,8 +285,8 @@ export function automaticGroups(plan: Plan): InstanceGroup[] {
   }
   const groups: InstanceGroup[] = [];
   for (const [block, destroyed] of destroyedBlocks) {
-    const all = byBlock.get(block) ?? new Set(destroyed.map((c) => c.address));
-    const perModule = perModuleOf.get(block) ?? new Map<string, Set<string>>();
+    const all = byBlock.get(block) ?? new AddressSet(destroyed.map((c) => c.address));
+    const perModule = perModuleOf.get(block) ?? new Map<string, AddressSet>();
     const split = perModule.size > 1 && [...perModule.values()].some((s) => s.size >= 2);
     if (split) {
       const byModule = new Map<string, ResourceChange[]>();

@@ -9,6 +9,7 @@ import type { Plan } from '../plan/model.js';
 import { explainChain } from './chain.js';
 import { decide } from './decide.js';
 import { explainChange } from './explain.js';
+import { changeIndex } from './instances.js';
 import type { Decision, Finding, InstanceDetail, Rule, Severity, SourcesState } from './types.js';
 import { applyWaivers, unmatchedWaivers, type ExpiredWaiver, type WaivedFinding } from './waivers.js';
 import type { Waiver } from '../config/schema.js';
@@ -64,16 +65,14 @@ export function locate(sources: Sources, addresses: readonly string[]): { file: 
 export function runRules({ plan, config, rules, today, sources = { status: 'not-read' }, expect = [], targets = [], locations }: RunInput): RunResult {
   const where = locations ?? (sources.status === 'loaded' ? sources.sources : undefined);
   const loaded = sources.status === 'loaded' ? sources.sources : undefined;
-  // The change of each address (deposed objects aside; the last one wins), as its index in plan.changes, and each
-  // instance's detail by that index: several rules name the same instances, and each is explained once.
-  let indexOf: Map<string, number> | undefined;
+  // Each instance's detail by the index of its change (changeIndex): several rules name the same instances, and
+  // each is explained once.
+  let indexOf: ReadonlyMap<string, number> | undefined;
   let detailAt: (InstanceDetail | undefined)[] = [];
   const detailsOf = (addresses: readonly string[]): InstanceDetail[] => {
     if (!indexOf) {
-      indexOf = new Map();
+      indexOf = changeIndex(plan).byAddress;
       detailAt = new Array(plan.changes.length);
-      const changes = plan.changes;
-      for (let i = 0; i < changes.length; i++) if (!changes[i]!.deposed) indexOf.set(changes[i]!.address, i);
     }
     const out: InstanceDetail[] = [];
     for (const address of addresses) {
@@ -84,7 +83,7 @@ export function runRules({ plan, config, rules, today, sources = { status: 'not-
         const change = plan.changes[i]!;
         detail = explainChange(change, plan.secrets);
         const chain = explainChain(change, plan, loaded);
-        if (chain.length > 0) detail = { ...detail, chain };
+        if (chain.length > 0) detail = { ...detail, chain: [...chain] };
         detailAt[i] = detail;
       }
       out.push(detail);

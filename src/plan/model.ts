@@ -122,6 +122,15 @@ export interface Plan {
 /** Actions whose values no rule reads: a no-op changes nothing, a read touches no managed object. */
 const VALUELESS = new Set<Action>(['no-op', 'read']);
 
+/**
+ * The strings of the change before: changes of one block mostly come one after another, and taking the same
+ * string object again, not an equal copy, keeps one of each in memory and lets the maps the rules look them up in
+ * hash it once.
+ */
+let lastType = '';
+let lastName = '';
+let lastForms: { resourceAddress: string; groupAddress: string; moduleAddress: string } = { resourceAddress: '', groupAddress: '', moduleAddress: '' };
+
 /** A validated `resource_changes` entry in the model's shape; the values of a no-op or read are not kept. */
 export function normalizeChange(rc: ResourceChangeJson): ResourceChange {
   // One action is the list's own key: no joined string to make for each change.
@@ -129,14 +138,16 @@ export function normalizeChange(rc: ResourceChangeJson): ResourceChange {
   const action = ACTION_LISTS[(actions.length === 1 ? actions[0] : actions.join(',')) as ActionList];
   const keep = !VALUELESS.has(action);
   const forms = addressForms(rc.address);
+  if (forms.resourceAddress !== lastForms.resourceAddress || forms.groupAddress !== lastForms.groupAddress || forms.moduleAddress !== lastForms.moduleAddress)
+    lastForms = forms;
   const change: ResourceChange = {
     address: rc.address,
-    moduleAddress: rc.module_address ?? forms.moduleAddress,
-    resourceAddress: forms.resourceAddress,
-    groupAddress: forms.groupAddress,
+    moduleAddress: rc.module_address ?? lastForms.moduleAddress,
+    resourceAddress: lastForms.resourceAddress,
+    groupAddress: lastForms.groupAddress,
     mode: rc.mode,
-    type: rc.type,
-    name: rc.name,
+    type: rc.type === lastType ? lastType : (lastType = rc.type),
+    name: rc.name === lastName ? lastName : (lastName = rc.name),
     actions: rc.change.actions,
     action,
     replacePaths: rc.change.replace_paths ?? [],
