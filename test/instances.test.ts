@@ -67,3 +67,28 @@ describe('instances counted once', () => {
     expect([...blockInstances(plan).get('terraform_data.web')!]).toEqual([0, 1, 2].map(other));
   });
 });
+
+describe('details of long lists', () => {
+  it('findings that name the same 1,100 instances share one list of details, each instance explained', () => {
+    const addresses = nodes(1100);
+    const result = check(withoutPrior({ changes: addresses.map(del) }));
+    const [blast] = findingsOf(result, 'blast-radius');
+    const [mass] = findingsOf(result, 'mass-destroy');
+    expect(blast?.addresses).toEqual(addresses);
+    expect(mass?.addresses).toEqual(addresses);
+    expect(mass?.details).toBe(blast?.details);
+    expect(blast?.details.map((d) => [d.address, d.action])).toEqual(addresses.map((a) => [a, 'delete']));
+  });
+
+  it('a list that differs in one place gets its own details', () => {
+    const addresses = nodes(1100);
+    const plan = withoutPrior({ changes: [...addresses.map(del), del('aws_db_instance.main')] });
+    const result = check(plan, { rules: { 'blast-radius': { nodes: ['*node*'] } } });
+    const [blast] = findingsOf(result, 'blast-radius');
+    const [mass] = findingsOf(result, 'mass-destroy');
+    expect(mass?.addresses).toHaveLength(1101);
+    expect(mass?.details).not.toBe(blast?.details);
+    expect(mass?.details.map((d) => d.address)).toEqual(mass?.addresses);
+    expect(blast?.details.map((d) => d.address)).toEqual(addresses);
+  });
+});

@@ -10,6 +10,7 @@ import { explainChain } from './chain.js';
 import { decide } from './decide.js';
 import { explainChange } from './explain.js';
 import { changeIndex } from './instances.js';
+import { sameItems } from '../same-items.js';
 import type { Decision, Finding, InstanceDetail, Rule, Severity, SourcesState } from './types.js';
 import { applyWaivers, unmatchedWaivers, type ExpiredWaiver, type WaivedFinding } from './waivers.js';
 import type { Waiver } from '../config/schema.js';
@@ -43,6 +44,9 @@ export interface RunInput {
 
 export { decide };
 
+/** Lists of details this long are shared by findings that name the same instances. */
+const SHARED = 1024;
+
 const SEVERITY_ORDER: Record<Severity, number> = { block: 0, warn: 1 };
 
 function withLocation(sources: Sources, addresses: readonly string[]): { location?: { file: string; line: number } } {
@@ -69,12 +73,17 @@ export function runRules({ plan, config, rules, today, sources = { status: 'not-
   // each is explained once.
   let indexOf: ReadonlyMap<string, number> | undefined;
   let detailAt: (InstanceDetail | undefined)[] = [];
+  // The last long list asked for: blast-radius and mass-destroy often name the same instances in the same order,
+  // and then share one list of details (nothing changes a finding's details after this).
+  let last: { addresses: readonly string[]; details: InstanceDetail[] } | undefined;
   const detailsOf = (addresses: readonly string[]): InstanceDetail[] => {
     if (!indexOf) {
       indexOf = changeIndex(plan).byAddress;
       detailAt = new Array(plan.changes.length);
     }
+    if (last && sameItems(last.addresses, addresses)) return last.details;
     const out: InstanceDetail[] = [];
+    if (addresses.length >= SHARED) last = { addresses, details: out };
     for (const address of addresses) {
       const i = indexOf.get(address);
       if (i === undefined) continue;

@@ -1,4 +1,5 @@
 import { VERSION } from '../version.js';
+import { sameItems } from '../same-items.js';
 import { escapeControls, jsonText } from './escape.js';
 import type { Report, ReportFinding } from './report.js';
 import type { ReportSet } from './set.js';
@@ -76,13 +77,6 @@ function largeJsonText(value: Report | { plans: Report[] }): string {
   }
   parts.push(text.slice(from));
   return parts.join('');
-}
-
-function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
