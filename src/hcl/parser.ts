@@ -12,6 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { compileSkipper } from '../plan/skip.js';
 
 export type ParseFn = (fileName: string, text: string) => Promise<Record<string, unknown>>;
 
@@ -26,11 +27,19 @@ export class ParserFailure extends Error {
  * `{ id, error }`.
  */
 const WORKER_SOURCE = `
-// V8's baseline WebAssembly compiler only. By default V8 also recompiles the parser's hot functions with its
-// optimizing compiler in the background: on 2 cores that took a core from the parse, and the process then waited
-// ~0.2 s at exit for those compile jobs (a scan of 301 files: 0.85 s → 0.5 s without them). V8 flags are the
-// process's: the plan reader's WebAssembly (skip.ts) runs as fast with this compiler alone.
-require('node:v8').setFlagsFromString('--liftoff-only');
+// The parser's WebAssembly is compiled by V8's baseline compiler only. By default V8 also recompiles its hot
+// functions with the optimizing compiler in the background: on 2 cores that took a core from the parse, and the
+// process then waited ~0.2 s at exit for those compile jobs (a scan of 301 files: 0.79 s -> 0.45 s without them).
+// V8 flags are the process's, and V8 reads these when it compiles a module: they are set back once the parser is
+// compiled (its first answer), and the plan reader's module is compiled before this worker starts.
+const v8 = require('node:v8');
+v8.setFlagsFromString('--liftoff-only');
+let compiled = false;
+function restoreFlags() {
+  if (compiled) return;
+  compiled = true;
+  v8.setFlagsFromString('--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering');
+}
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const writeSync = fs.writeSync;
@@ -59,8 +68,14 @@ parentPort.on('message', ({ id, fileName, text }) => {
     pending = Promise.reject(error);
   }
   pending.then(
-    (json) => parentPort.postMessage({ id, json }),
-    (error) => parentPort.postMessage({ id, error: String((error && error.message) || error) }),
+    (json) => {
+      restoreFlags();
+      parentPort.postMessage({ id, json });
+    },
+    (error) => {
+      restoreFlags();
+      parentPort.postMessage({ id, error: String((error && error.message) || error) });
+    },
   );
 });
 `;
@@ -112,6 +127,7 @@ export function workerParser(module = createRequire(import.meta.url).resolve('@c
   };
 
   const start = (): Worker => {
+    compileSkipper();
     // Not `stdout: true`/`stderr: true`: those streams keep the process alive after the last parse. The worker
     // sends what it would print as a message instead.
     const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module } });

@@ -41,6 +41,16 @@ export const E_DEEP = 12;
 
 let module: WebAssembly.Module | undefined;
 
+/**
+ * Compiles the module now, if it is not yet (and this node has WebAssembly). V8 decides how it compiles a
+ * module's code (baseline, then optimized when hot) when the module is compiled: the HCL parser's worker
+ * (src/hcl/parser.ts) changes that for the parser, and calls this before it starts, so that the plan reader keeps its own.
+ */
+export function compileSkipper(): WebAssembly.Module | undefined {
+  if (typeof WebAssembly !== 'undefined') module ??= new WebAssembly.Module(SKIP_WASM);
+  return module;
+}
+
 /** One scanner's instance: its own memory, which holds the chunk being read. */
 export class Skipper {
   private readonly exports: Exports;
@@ -55,8 +65,7 @@ export class Skipper {
 
   constructor() {
     if (typeof WebAssembly === 'undefined') throw new Error('this node runs without WebAssembly (node --jitless?), which tfguard needs to read a plan');
-    module ??= new WebAssembly.Module(SKIP_WASM);
-    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+    this.exports = new WebAssembly.Instance(compileSkipper()!, {}).exports as unknown as Exports;
     this.stackAt = this.exports.STACK.value as number;
     this.dataAt = this.exports.DATA.value as number;
     this.maxDepth = this.exports.MAX_DEPTH.value as number;
