@@ -123,9 +123,9 @@ export interface Plan {
 const VALUELESS = new Set<Action>(['no-op', 'read']);
 
 /**
- * The strings of the change before: changes of one block mostly come one after another, and taking the same
- * string object again, not an equal copy, keeps one of each in memory and lets the maps the rules look them up in
- * hash it once.
+ * The type, name and address forms of the previous change. Changes of one block mostly come one after another:
+ * taking the same string objects again, not equal copies, keeps one of each in memory, and the maps the rules
+ * look them up in hash each once.
  */
 let lastType = '';
 let lastName = '';
