@@ -62,6 +62,22 @@ function existedBefore(change: ResourceChange): boolean {
   return change.mode === 'managed' && !change.deposed && change.action !== 'create' && change.priorObject;
 }
 
+/** Items grouped by key, in the order they come; consecutive items of one key (most, in a plan) need no lookup. */
+class GroupedLists<T> {
+  readonly lists = new Map<string, T[]>();
+  private lastKey: string | undefined;
+  private last: T[] = [];
+  add(key: string, item: T): void {
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      let list = this.lists.get(key);
+      if (!list) this.lists.set(key, (list = []));
+      this.last = list;
+    }
+    this.last.push(item);
+  }
+}
+
 /**
  * Distinct instance addresses: a list, with a set made only when membership is asked (a group of 100,000 deleted
  * instances is counted and listed, rarely searched).
@@ -90,34 +106,24 @@ export function instancesByGroup(
   plan: Plan,
   keyOf: (i: { groupAddress: string; resourceAddress: string }) => string = (i) => i.groupAddress,
 ): Map<string, AddressSet> {
-  const lists = new Map<string, string[]>();
+  const lists = new GroupedLists<string>();
   // An address is in the prior state and among the changes (a deleted instance is in both), or, in a hand-made
   // plan, in two changes: then each is taken once. A plan without prior_state whose changes name each address
   // once needs no set.
   const seen = plan.prior.length > 0 || !changeIndex(plan).unique ? new Set<string>() : undefined;
-  let lastKey: string | undefined;
-  let lastList: string[] = [];
   const add = (i: { groupAddress: string; resourceAddress: string; address: string }): void => {
     if (seen) {
       if (seen.has(i.address)) return;
       seen.add(i.address);
     }
-    const key = keyOf(i);
-    // Instances of one block mostly come one after another.
-    if (key !== lastKey) {
-      lastKey = key;
-      let list = lists.get(key);
-      if (!list) lists.set(key, (list = []));
-      lastList = list;
-    }
-    lastList.push(i.address);
+    lists.add(keyOf(i), i.address);
   };
   for (const p of plan.prior) add(p);
   for (const c of plan.changes) {
     if (existedBefore(c) || (isDestructive(c) && !c.deposed)) add(c);
   }
   const groups = new Map<string, AddressSet>();
-  for (const [key, list] of lists) groups.set(key, new AddressSet(list));
+  for (const [key, list] of lists.lists) groups.set(key, new AddressSet(list));
   return groups;
 }
 
@@ -141,30 +147,21 @@ export function priorInstanceCount(plan: Plan): number {
 function destroyedIndex(plan: Plan): Required<Pick<PlanIndex, 'byGroup' | 'addresses'>> {
   const index = indexOf(plan);
   if (index.byGroup && index.addresses) return { byGroup: index.byGroup, addresses: index.addresses };
-  const groups = new Map<string, ResourceChange[]>();
+  const groups = new GroupedLists<ResourceChange>();
   const addresses: string[] = [];
   // Only a hand-made plan names an address twice: then the first of its changes counts.
   const seen = changeIndex(plan).unique ? undefined : new Set<string>();
-  let lastGroup: string | undefined;
-  let lastList: ResourceChange[] = [];
   for (const c of destroyedChanges(plan)) {
     if (seen) {
       if (seen.has(c.address)) continue;
       seen.add(c.address);
     }
     addresses.push(c.address);
-    // Instances of one block mostly come one after another.
-    if (c.groupAddress !== lastGroup) {
-      lastGroup = c.groupAddress;
-      let list = groups.get(lastGroup);
-      if (!list) groups.set(lastGroup, (list = []));
-      lastList = list;
-    }
-    lastList.push(c);
+    groups.add(c.groupAddress, c);
   }
-  index.byGroup = groups;
+  index.byGroup = groups.lists;
   index.addresses = addresses;
-  return { byGroup: groups, addresses };
+  return { byGroup: groups.lists, addresses };
 }
 
 /**
@@ -289,14 +286,10 @@ export function automaticGroups(plan: Plan): InstanceGroup[] {
     const perModule = perModuleOf.get(block) ?? new Map<string, AddressSet>();
     const split = perModule.size > 1 && [...perModule.values()].some((s) => s.size >= 2);
     if (split) {
-      const byModule = new Map<string, ResourceChange[]>();
-      for (const c of destroyed) {
-        const list = byModule.get(c.resourceAddress);
-        if (list) list.push(c);
-        else byModule.set(c.resourceAddress, [c]);
-      }
+      const byModule = new GroupedLists<ResourceChange>();
+      for (const c of destroyed) byModule.add(c.resourceAddress, c);
       for (const [r, set] of perModule) {
-        const inIt = byModule.get(r) ?? [];
+        const inIt = byModule.lists.get(r) ?? [];
         if (inIt.length > 0) groups.push({ name: r, kind: 'module-instance', members: singletons(set), destroyed: inIt, quorum: defaultQuorum(set.size) });
       }
     }
