@@ -227,36 +227,24 @@ export function run(i: usize, n: usize): usize {
           continue;
         }
         if (c == 0x7d && state == S_OBJ_FIRST) close = true;
-        else {
-          error = state == S_OBJ_FIRST ? E_OBJECT_FIRST : E_KEY;
-          break;
-        }
+        else error = state == S_OBJ_FIRST ? E_OBJECT_FIRST : E_KEY;
         break;
       }
       case S_OBJ_NEXT: {
         if (c == 0x2c) state = S_OBJ_KEY;
         else if (c == 0x7d) close = true;
-        else if (!isSpace(c)) {
-          error = E_OBJECT_NEXT;
-          break;
-        }
+        else if (!isSpace(c)) error = E_OBJECT_NEXT;
         break;
       }
       case S_ARR_NEXT: {
         if (c == 0x2c) state = S_ARR_VALUE;
         else if (c == 0x5d) close = true;
-        else if (!isSpace(c)) {
-          error = E_ARRAY_NEXT;
-          break;
-        }
+        else if (!isSpace(c)) error = E_ARRAY_NEXT;
         break;
       }
       case S_COLON: {
         if (c == 0x3a) state = S_VALUE;
-        else if (!isSpace(c)) {
-          error = E_COLON;
-          break;
-        }
+        else if (!isSpace(c)) error = E_COLON;
         break;
       }
       default: {
