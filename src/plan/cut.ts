@@ -92,8 +92,11 @@ function keyOf(names: Names, bytes: Buffer, start: number, end: number, escaped:
   return matchName(names, bytes, start + 1, end - 1) ?? utf8(bytes, start + 1, end - 1);
 }
 
-/** The value at bytes[start, end), as JSON.parse gives it. */
-function valueAt(bytes: Buffer, start: number, end: number, parse: (text: string) => unknown): unknown {
+/**
+ * The value at bytes[start, end) (checked by the scanner), as JSON.parse gives it: a plain string, a number or a
+ * literal without it.
+ */
+export function valueAt(bytes: Buffer, start: number, end: number, parse: (text: string) => unknown): unknown {
   const first = bytes[start]!;
   if (first === 0x22) {
     for (let k = start + 1; k < end - 1; k++) if (bytes[k] === 0x5c) return parse(utf8(bytes, start, end));

@@ -30,7 +30,7 @@ import {
   STATE,
   Skipper,
 } from './skip.js';
-import { buildCut, cutsInner, utf8 } from './cut.js';
+import { buildCut, cutsInner, utf8, valueAt } from './cut.js';
 
 /** What a handler does with a value inside its container. */
 export const SKIP = 0;
@@ -393,15 +393,10 @@ export class JsonScanner {
     } else this.state = S_OBJ_NEXT;
   }
 
-  /** A captured value within one chunk; a plain string, a number or a literal needs no JSON.parse. */
+  /** A captured value within one chunk, read as cut.ts reads a member's (a string the state says is plain at once). */
   private scalar(chunk: Buffer, start: number, end: number, at: number): unknown {
-    const first = chunk[start]!;
-    if (first === 0x22 && !this.escaped) return utf8(chunk, start + 1, end - 1);
-    if (first === 0x2d || isDigit(first)) return Number(utf8(chunk, start, end));
-    if (first === 0x74) return true;
-    if (first === 0x66) return false;
-    if (first === 0x6e) return null;
-    return this.parse(utf8(chunk, start, end), at, this.document);
+    if (chunk[start] === 0x22 && !this.escaped) return utf8(chunk, start + 1, end - 1);
+    return valueAt(chunk, start, end, (text) => this.parse(text, at, this.document));
   }
 
   private close(chunk: Buffer, i: number): number {
