@@ -2,6 +2,8 @@
  * The scanner's fast path (the WebAssembly loop, src/plan/skip.ts, under src/plan/scanner.ts `quiet`) must read
  * exactly as the handler-level state machine: whatever the chunking, a plan — or a plan with one byte changed —
  * gives the same values and cuts, or the same error at the same offset; and it is refused when JSON.parse refuses it.
+ * Arrays whose handler cuts every object alike (`Handler.each`: resource_changes, prior-state resources) are read
+ * a run of elements at a time: the same again, element by element or not.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,9 +15,10 @@ import { random } from './helpers/random.js';
 const CHANGE_CUT: Cut = { cut: new Map([['change', new Set(['before', 'after', 'after_unknown'])]]) };
 
 /** Reads the bytes in chunks of the given sizes (cycled): what it captured, or the error. */
-function read(bytes: Buffer, sizes: number[]): string {
+function read(bytes: Buffer, sizes: number[], each = true): string {
   const out: unknown[] = [];
   const changes: Handler = {
+    ...(each ? { each: CHANGE_CUT } : {}),
     enter: () => CHANGE_CUT,
     // A value that spans chunks is always cut, a small one in one chunk is parsed whole: put the cuts back.
     capture: (i, value, at, cuts) => {
@@ -65,6 +68,49 @@ describe('the scanner reads the same at any chunking, fast path or not', () => {
       const whole = read(bytes, [bytes.length]);
       expect(JSON.parse(whole).documents).toBe(1);
       for (const sizes of [[1], [2], [3], [7], [64], [5, 1, 9]]) expect(read(bytes, sizes) === whole, `chunks of ${sizes}`).toBe(true);
+      expect(read(bytes, [bytes.length], false) === whole, 'element by element').toBe(true);
+    }
+  });
+
+  /** resource_changes of every kind of element: small and large objects (cut), other values, deep ones, empty ones. */
+  function mixedPlan(pretty: boolean): Buffer {
+    const changes: unknown[] = [];
+    for (let i = 0; i < 9000; i++) {
+      const address = `terraform_data.n["${i}"]`;
+      const change = { actions: ['delete'], before: { id: `id-${i}` }, after: null, after_unknown: {}, before_sensitive: {} };
+      if (i % 97 === 5) change.before = { id: `id-${i}`, blob: 'x'.repeat(3000), list: [1, 2, { a: 'b' }] };
+      if (i % 500 === 7) changes.push(null, 'a string', [1, [2]], 3.5, {});
+      if (i % 1000 === 9) change.before = JSON.parse(`${'['.repeat(60)}1${']'.repeat(60)}`);
+      changes.push({ address, mode: 'managed', type: 'terraform_data', name: 'n', index: String(i), change });
+    }
+    return Buffer.from(JSON.stringify({ format_version: '1.2', resource_changes: changes, prior_state: { values: {} } }, null, pretty ? 2 : 0));
+  }
+
+  it('9,000 changes with large, empty and non-object elements among them: the same, run by run or element by element', () => {
+    for (const bytes of [mixedPlan(false), mixedPlan(true)]) {
+      const whole = read(bytes, [bytes.length], false);
+      expect(JSON.parse(whole).out.length).toBeGreaterThan(9000);
+      for (const sizes of [[bytes.length], [65536], [4099], [777, 64 * 1024]]) expect(read(bytes, sizes) === whole, `chunks of ${sizes}`).toBe(true);
+    }
+  });
+
+  it('an element that is wrong in the middle of a run: the same error at the same offset, run by run or not', () => {
+    const plan = mixedPlan(false);
+    const at = plan.indexOf('terraform_data.n[\\"4321\\"]');
+    expect(at).toBeGreaterThan(0);
+    const deep = `{"address":"deep","change":{"before":${'['.repeat(20000)}${']'.repeat(20000)}}}`;
+    const colon = plan.indexOf(':', plan.indexOf('"mode"', at));
+    const edits: [Buffer, boolean][] = [
+      [Buffer.concat([plan.subarray(0, colon), Buffer.from(';'), plan.subarray(colon + 1)]), true],
+      [Buffer.concat([plan.subarray(0, at), Buffer.from([0x01]), plan.subarray(at)]), true],
+      [Buffer.concat([plan.subarray(0, at), Buffer.from('\\q'), plan.subarray(at)]), true],
+      // Deep: read by the run's parse, or by the element's own when that one fails.
+      [Buffer.concat([plan.subarray(0, at - 13), Buffer.from(`${deep},`), plan.subarray(at - 13)]), false],
+    ];
+    for (const [bytes, refused] of edits) {
+      const whole = read(bytes, [bytes.length], false);
+      if (refused) expect(JSON.parse(whole).error, 'refused').toBeDefined();
+      for (const sizes of [[bytes.length], [65536], [4099]]) expect(read(bytes, sizes), `chunks of ${sizes}`).toBe(whole);
     }
   });
 

@@ -16,6 +16,7 @@ const LITERAL_AT: usize = 20; // bytes of it read
 const DEPTH: usize = 24; // open containers (the stack's length)
 const ERROR: usize = 28; // 0, or what is wrong at the returned position (E_* below)
 const DONE: usize = 32; // 1: the outermost container closed at the returned position
+const STOP: usize = 36; // where `elements` stopped
 /** The stack: 1 object, 2 array, from here. */
 export const STACK: usize = 64;
 /** At most this many containers deep. */
@@ -296,6 +297,55 @@ export function run(i: usize, n: usize): usize {
   store<i32>(ERROR, error);
   store<i32>(DONE, done);
   return i;
+}
+
+/**
+ * The objects of an array, one after another from i (where a value may start: after '[' when `first` is not 0,
+ * else after ','), each read and checked by `run`: a record of two u32 at `out` for each, where it starts and
+ * where it ends. Stops, before reading it, at anything else: a value that is not an object, an object that is
+ * wrong or goes on past n (the scanner reads that one itself, and words what is wrong as it always does), a
+ * byte after an element that is not ',' (']' closes the array), the end of the chunk, or `capacity` elements.
+ * Returns how many it read; the state block says where it stopped (STOP) and the array's state there (STATE:
+ * S_ARR_FIRST or S_ARR_VALUE where a value may start, S_ARR_NEXT after an element).
+ */
+export function elements(i: usize, n: usize, out: usize, capacity: i32, first: i32): i32 {
+  let count = 0;
+  let state = first != 0 ? S_ARR_FIRST : S_ARR_VALUE;
+  while (count < capacity) {
+    let j = i;
+    while (j < n && isSpace(<i32>load<u8>(j))) j++;
+    if (j == n || load<u8>(j) != 0x7b) {
+      i = j;
+      break;
+    }
+    store<i32>(STATE, S_OBJ_FIRST);
+    store<i32>(ESC, 0);
+    store<i32>(NUM, 0);
+    store<i32>(IS_KEY, 0);
+    store<i32>(LITERAL, 0);
+    store<i32>(LITERAL_AT, 0);
+    store<i32>(DEPTH, 1);
+    store<u8>(STACK, OBJECT);
+    const end = run(j + 1, n);
+    if (load<i32>(ERROR) != 0 || load<i32>(DONE) == 0) {
+      i = j;
+      break;
+    }
+    store<u32>(out + <usize>count * 8, <u32>j);
+    store<u32>(out + <usize>count * 8 + 4, <u32>end);
+    count++;
+    state = S_ARR_NEXT;
+    i = end;
+    while (i < n && isSpace(<i32>load<u8>(i))) i++;
+    if (i == n || load<u8>(i) != 0x2c) break;
+    i++;
+    state = S_ARR_VALUE;
+  }
+  store<i32>(ERROR, 0);
+  store<i32>(DONE, 0);
+  store<i32>(STATE, state);
+  store<u32>(STOP, <u32>i);
+  return count;
 }
 
 /** Just after the '"' that closes the string whose body starts at i (the input is valid JSON). */

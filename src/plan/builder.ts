@@ -140,7 +140,7 @@ export class PlanBuilder {
           this.changeCount = 0;
           if (first !== 0x5b) return CAPTURE;
           top.resource_changes = [];
-          return { enter: () => CHANGE_CUT, capture: (i, value, _at, cuts) => this.change(i as number, value, cuts) };
+          return { each: CHANGE_CUT, enter: () => CHANGE_CUT, capture: (i, value, _at, cuts) => this.change(i as number, value, cuts) };
         }
         if (key === 'prior_state') {
           this.priorRoot = undefined;
@@ -227,7 +227,11 @@ export class PlanBuilder {
       enter: (key, first) => {
         if (key === 'resources' && first === 0x5b) {
           skeleton.resources = [];
-          return { enter: () => VALUES_CUT, capture: (i, value, _at, cuts) => this.priorResource([...path, 'resources', i], value, node, cuts) };
+          return {
+            each: VALUES_CUT,
+            enter: () => VALUES_CUT,
+            capture: (i, value, _at, cuts) => this.priorResource([...path, 'resources', i], value, node, cuts),
+          };
         }
         if (key === 'child_modules' && first === 0x5b) {
           const children: unknown[] = [];

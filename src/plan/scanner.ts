@@ -24,6 +24,7 @@ import {
   ERROR,
   ESC,
   IS_KEY,
+  STOP,
   LITERAL,
   LITERAL_AT,
   NUM,
@@ -56,6 +57,12 @@ export interface Handler {
   skipped?(key: string | number, first: number): void;
   /** The container closed. */
   close?(): void;
+  /**
+   * An array handler whose `enter` gives this cut for every element that is an object: the scanner then reads
+   * runs of such elements at once (WebAssembly finds where each ends, one JSON.parse reads a run of small
+   * ones), and `enter` is not asked for them. Each is still captured one by one, in order.
+   */
+  each?: Cut;
 }
 
 export interface DocumentSink {
@@ -139,6 +146,9 @@ const PLACE: Record<number, string> = {
 
 /** A captured value this small is parsed whole, its cuts ignored: cutting costs more than it saves there. */
 const SMALL = 2048;
+/** At most this many elements read by one call of `elements`, and this many small ones parsed by one JSON.parse. */
+const ELEMENTS = 4096;
+const RUN = 256;
 
 /** Text of a byte range held in pieces of earlier chunks plus the current one. */
 function textOf(pieces: Buffer[], chunk: Buffer, start: number, end: number): string {
@@ -246,13 +256,23 @@ export class JsonScanner {
           i++;
           break;
         case S_VALUE:
-        case S_ARR_VALUE:
           i = this.value(chunk, i, c);
           break;
         case S_ARR_FIRST:
-          if (c === 0x5d) i = this.close(chunk, i);
+        case S_ARR_VALUE: {
+          const each = c === 0x7b ? this.handlers[this.kinds.length - 1]?.each : undefined;
+          if (each) {
+            const next = this.elements(chunk, i, n, each);
+            // Nothing read (the object is wrong, or goes on into the next chunk): the element is read below.
+            if (next !== i || this.state !== state) {
+              i = next;
+              break;
+            }
+          }
+          if (state === S_ARR_FIRST && c === 0x5d) i = this.close(chunk, i);
           else i = this.value(chunk, i, c);
           break;
+        }
         case S_ARR_NEXT:
           if (c === 0x2c) {
             this.state = S_ARR_VALUE;
@@ -391,6 +411,61 @@ export class JsonScanner {
       this.keys[depth - 1] = (this.keys[depth - 1] as number) + 1;
       this.state = S_ARR_NEXT;
     } else this.state = S_OBJ_NEXT;
+  }
+
+  /**
+   * Objects of an array whose handler cuts each alike (`Handler.each`), from chunk[i] (where a value starts):
+   * WebAssembly reads and checks as many as lie whole in the chunk, and each is captured as `endValue` would
+   * capture it, runs of small ones parsed by one JSON.parse. Returns where the scanner goes on, in the state set.
+   */
+  private elements(chunk: Buffer, i: number, n: number, each: Cut): number {
+    const skipper = (this.skipper ??= new Skipper());
+    const depth = this.kinds.length;
+    const handler = this.handlers[depth - 1]!;
+    let index = this.keys[depth - 1] as number;
+    for (;;) {
+      const records = skipper.elements(chunk, i, n, this.state === S_ARR_FIRST, ELEMENTS);
+      this.state = skipper.state[STATE]!;
+      i = skipper.state[STOP]!;
+      const count = records.length / 2;
+      let k = 0;
+      while (k < count) {
+        const start = records[2 * k]!;
+        const end = records[2 * k + 1]!;
+        if (end - start > SMALL) {
+          const at = this.offset + start;
+          const bytes = chunk.subarray(start, end);
+          const members = skipper.members(bytes, chunk, start, cutsInner(each.cut));
+          const { value, cuts } = buildCut(each.cut, bytes, members, (text) => this.parse(text, at, this.document));
+          handler.capture(index++, value, at, cuts);
+          k++;
+          continue;
+        }
+        // A run of small elements, up to the next large one: one parse, its values captured in order.
+        let last = k;
+        while (last + 1 < count && last + 1 - k < RUN && records[2 * last + 3]! - records[2 * last + 2]! <= SMALL) last++;
+        const values = this.parseRun(chunk, records, k, last);
+        for (let r = k; r <= last; r++) handler.capture(index++, values[r - k], this.offset + records[2 * r]!);
+        k = last + 1;
+      }
+      if (count < ELEMENTS) break;
+    }
+    this.keys[depth - 1] = index;
+    return i;
+  }
+
+  /** Elements k..last (records of `elements`), parsed by one JSON.parse; one by one when that fails, for its words. */
+  private parseRun(chunk: Buffer, records: Uint32Array, k: number, last: number): unknown[] {
+    if (k < last) {
+      try {
+        return JSON.parse(`[${utf8(chunk, records[2 * k]!, records[2 * last + 1]!)}]`) as unknown[];
+      } catch {
+        // Parsed again one by one below: the error is the one that element gives.
+      }
+    }
+    const values: unknown[] = [];
+    for (let r = k; r <= last; r++) values.push(valueAt(chunk, records[2 * r]!, records[2 * r + 1]!, (text) => this.parse(text, this.offset + records[2 * r]!, this.document)));
+    return values;
   }
 
   /** A captured value within one chunk, read as cut.ts reads a member's (a string the state says is plain at once). */

@@ -24,8 +24,13 @@ export const ACTION_LISTS = {
 
 export type ActionList = keyof typeof ACTION_LISTS;
 
+/** An action list's key in ACTION_LISTS: one action is its own key, with no string to join. */
+export function actionListKey(actions: readonly string[]): string {
+  return actions.length === 1 ? actions[0]! : actions.join(',');
+}
+
 export function isKnownActionList(actions: readonly string[]): boolean {
-  return Object.hasOwn(ACTION_LISTS, actions.join(','));
+  return Object.hasOwn(ACTION_LISTS, actionListKey(actions));
 }
 
 const Actions = z.array(z.string()).superRefine((actions, ctx) => {

@@ -9,6 +9,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   run(i: number, n: number): number;
   members(i: number, n: number, out: number, inner: number, capacity: number): number;
+  elements(i: number, n: number, out: number, capacity: number, first: number): number;
   STACK: WebAssembly.Global;
   DATA: WebAssembly.Global;
   MAX_DEPTH: WebAssembly.Global;
@@ -24,6 +25,7 @@ export const LITERAL_AT = 5;
 export const DEPTH = 6;
 export const ERROR = 7;
 export const DONE = 8;
+export const STOP = 9;
 
 /** What is wrong at the byte where `run` stopped (E_* of wasm/skip.ts). */
 export const E_ESCAPE = 1;
@@ -120,6 +122,23 @@ export class Skipper {
     }
     const records = new Uint32Array(this.exports.memory.buffer, out, count * 5).slice();
     for (let r = 0; r < records.length; r += 5) for (let k = 1; k < 5; k++) records[r + k] = records[r + k]! - at;
+    return records;
+  }
+
+  /**
+   * The objects of an array at chunk[i, n), one after another from where a value may start (after '[' when
+   * `first`, else after ','), each read and checked (wasm/skip.ts `elements`): where each starts and ends, two
+   * numbers each, at most `capacity` of them. The state block says where it stopped (STOP) and the array's state
+   * there (STATE).
+   */
+  elements(chunk: Buffer, i: number, n: number, first: boolean, capacity: number): Uint32Array {
+    this.load(chunk);
+    const out = (this.dataAt + chunk.length + 7) & ~7;
+    this.reserve(out + capacity * 8);
+    const count = this.exports.elements(this.dataAt + i, this.dataAt + n, out, capacity, first ? 1 : 0);
+    const records = new Uint32Array(this.exports.memory.buffer, out, count * 2).slice();
+    for (let r = 0; r < records.length; r++) records[r] = records[r]! - this.dataAt;
+    this.state[STOP] = this.state[STOP]! - this.dataAt;
     return records;
   }
 
