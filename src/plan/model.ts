@@ -138,10 +138,7 @@ let lastForms: { resourceAddress: string; groupAddress: string; moduleAddress: s
  * masks (`{}`). A plan of 100,000 deletes keeps 100,000 changes; each would otherwise hold three or four small
  * objects of its own, which the garbage collector copies as it goes.
  */
-const ACTION_ARRAYS = Object.fromEntries(Object.keys(ACTION_LISTS).map((key) => [key, Object.freeze(key.split(','))])) as Record<
-  ActionList,
-  readonly string[]
->;
+const ACTION_ARRAYS = Object.fromEntries(Object.keys(ACTION_LISTS).map((key) => [key, Object.freeze(key.split(','))])) as Record<ActionList, readonly string[]>;
 const NO_PATHS: readonly PathStep[][] = Object.freeze([]);
 const EMPTY = Object.freeze({});
 

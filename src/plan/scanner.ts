@@ -464,7 +464,8 @@ export class JsonScanner {
       }
     }
     const values: unknown[] = [];
-    for (let r = k; r <= last; r++) values.push(valueAt(chunk, records[2 * r]!, records[2 * r + 1]!, (text) => this.parse(text, this.offset + records[2 * r]!, this.document)));
+    for (let r = k; r <= last; r++)
+      values.push(valueAt(chunk, records[2 * r]!, records[2 * r + 1]!, (text) => this.parse(text, this.offset + records[2 * r]!, this.document)));
     return values;
   }
 
