@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { defineRule, type Hit } from '../src/engine/types.js';
 import { listShort } from '../src/engine/instances.js';
-import type { Plan } from '../src/plan/model.js';
+import type { Plan, ResourceChange } from '../src/plan/model.js';
 
 /** Addresses the deferred changes and deferred actions point at (`(plan)` where they name none). */
 function deferredAddresses(plan: Plan): string[] {
   const actions = plan.deferredActions.map((a) => a.trigger.resource ?? '(plan)');
   return [...new Set([...plan.deferred, ...actions])];
+}
+
+/** The change does something (neither a no-op nor a read). */
+function doesSomething(c: ResourceChange): boolean {
+  return c.action !== 'no-op' && c.action !== 'read';
 }
 
 /**
@@ -34,21 +39,22 @@ export default defineRule({
       ];
       problems.push(`Terraform deferred ${what.join(' and ')} to a later plan, which nobody has reviewed (complete: false)`);
     }
-    const changed = plan.changes.filter((c) => c.action !== 'no-op' && c.action !== 'read').map((c) => c.address);
+    const changes = plan.changes.some(doesSomething);
     // Terraform marks every plan without changes `applyable: false`: there is nothing to apply, which is fine.
-    if (plan.applyable === false && changed.length > 0) problems.push('Terraform marks it not applyable (applyable: false)');
-    const addresses = deferred.length > 0 ? deferred : changed.length > 0 ? changed : ['(plan)'];
+    if (plan.applyable === false && changes) problems.push('Terraform marks it not applyable (applyable: false)');
+    // The addresses are listed only for a finding (a plan of 100,000 changes mostly has none here).
+    const addresses = (): string[] => (deferred.length > 0 ? deferred : changes ? plan.changes.filter(doesSomething).map((c) => c.address) : ['(plan)']);
     if (problems.length > 0) {
-      return [{ message: `This plan cannot be trusted as the whole change: ${problems.join('; ')}.`, addresses }];
+      return [{ message: `This plan cannot be trusted as the whole change: ${problems.join('; ')}.`, addresses: addresses() }];
     }
     // Without deferrals, Terraform marks only a -target plan incomplete (terraform internal/terraform/context_plan.go).
-    if (plan.complete === false) return targets.length > 0 ? [] : [targeted(addresses)];
+    if (plan.complete === false) return targets.length > 0 ? [] : [targeted(addresses())];
     // A trimmed plan (no planned_values) may have lost the flags with the rest: a person must look.
-    if (plan.trimmed && plan.errored === undefined && plan.complete === undefined && changed.length > 0) {
+    if (plan.trimmed && plan.errored === undefined && plan.complete === undefined && changes) {
       const message =
         'Cannot tell whether this plan is the whole change: it was trimmed (it has no planned_values) and has no ' +
         '`errored` or `complete` field, so a failed or `-target` plan looks like a whole one. Keep them in the filter.';
-      return [{ message, addresses, severity: 'warn' }];
+      return [{ message, addresses: addresses(), severity: 'warn' }];
     }
     return [];
   },

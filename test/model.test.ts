@@ -318,6 +318,46 @@ describe('address.ts', () => {
     expect(moduleAddress(address)).toBe(module);
   });
 
+  it('changes that follow one of the same resource get the forms their own parse gives', () => {
+    const addresses = [
+      'aws_instance.web',
+      'aws_instance.web[0]',
+      'aws_instance.web[1]',
+      'aws_instance.web["a.b c"]',
+      'aws_instance.web["x"]["y"]',
+      'aws_instance.web["q\\"uote"]',
+      'aws_instance.webx[0]',
+      'data.aws_ami.x[2]',
+      'data.aws_ami.x["k"]',
+      'module.a["x"].aws_instance.web[3]',
+      'module.a["x"].aws_instance.web["k"]',
+      'module.a["y"].aws_instance.web[3]',
+      'module.a["x"].module.b[0].null_resource.r["n1"]',
+      'module.a["x"].module.b[0].null_resource.r["n2"]',
+      'module.a[ "x" ].aws_instance.web[4]',
+      'module.a.aws_instance.web[0]',
+      'module.a.aws_instance.web[1]',
+      'aws_instance.web[1]',
+      'aws_instance.web[01]',
+      // Not an instance of it (not an address at all): the whole text is each form.
+      'aws_instance.web[0].x',
+      'aws_instance.web[x]',
+      'aws_instance.web["a"].x.y',
+    ];
+    const resource_changes = addresses.map((address) => ({
+      address,
+      mode: address.startsWith('data.') || address.includes('.data.') ? 'data' : 'managed',
+      type: 't',
+      name: 'n',
+      change: { actions: ['no-op'], before: null, after: null },
+    }));
+    const plan = planFromJson('p', { format_version: '1.2', resource_changes });
+    for (const c of plan.changes) {
+      expect([c.resourceAddress, c.groupAddress], c.address).toEqual([resourceAddress(c.address), groupAddress(c.address)]);
+      expect(c.moduleAddress, c.address).toBe(moduleAddress(c.address));
+    }
+  });
+
   it('group addresses of instances in different module instances are equal', () => {
     const a = groupAddress('module.node["powder"].module.disk[0].terraform_data.wipe["sdb"]');
     const b = groupAddress('module.node["storm"].module.disk[1].terraform_data.wipe["nvme"]');

@@ -117,10 +117,12 @@ function candidateIndex(creates: readonly ResourceChange[]): (d: ResourceChange)
 }
 
 export function findRenames(plan: Plan): Renames {
-  const live = plan.changes.filter((c) => c.mode === 'managed' && !c.deposed);
-  const deletes = live.filter((c) => c.action === 'delete');
-  const creates = live.filter((c) => c.action === 'create' && !c.importing);
-  if (deletes.length === 0 || creates.length === 0) return { pairs: [], ambiguous: [] };
+  const live = (c: ResourceChange): boolean => c.mode === 'managed' && !c.deposed;
+  // Creates first: a plan that only destroys (100,000 deletes) has none, and needs no list of its deletes.
+  const creates = plan.changes.filter((c) => c.action === 'create' && !c.importing && live(c));
+  if (creates.length === 0) return { pairs: [], ambiguous: [] };
+  const deletes = plan.changes.filter((c) => c.action === 'delete' && live(c));
+  if (deletes.length === 0) return { pairs: [], ambiguous: [] };
   // Only a create of the same type and provider can match a delete: each delete looks at those alone (in plan order).
   const kindOf = (c: ResourceChange) => `${c.type}\n${c.providerName ?? ''}`;
   const createsOf = new Map<string, ResourceChange[]>();
