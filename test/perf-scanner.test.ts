@@ -73,9 +73,9 @@ describe('the scanner reads the same at any chunking, fast path or not', () => {
   });
 
   /** resource_changes of every kind of element: small and large objects (cut), other values, deep ones, empty ones. */
-  function mixedPlan(pretty: boolean): Buffer {
+  function mixedPlan(pretty: boolean, count = 9000): Buffer {
     const changes: unknown[] = [];
-    for (let i = 0; i < 9000; i++) {
+    for (let i = 0; i < count; i++) {
       const address = `terraform_data.n["${i}"]`;
       const change = { actions: ['delete'], before: { id: `id-${i}` }, after: null, after_unknown: {}, before_sensitive: {} };
       if (i % 97 === 5) change.before = { id: `id-${i}`, blob: 'x'.repeat(3000), list: [1, 2, { a: 'b' }] };
@@ -112,6 +112,27 @@ describe('the scanner reads the same at any chunking, fast path or not', () => {
       if (refused) expect(JSON.parse(whole).error, 'refused').toBeDefined();
       for (const sizes of [[bytes.length], [65536], [4099]]) expect(read(bytes, sizes), `chunks of ${sizes}`).toBe(whole);
     }
+  });
+
+  it('120 mixed plans with one byte changed in resource_changes: the same, run by run or element by element', () => {
+    const next = random(31);
+    const bytesOf = '{}[]":,\\ \n0a-.etnu"\u0001';
+    let refused = 0;
+    for (let k = 0; k < 120; k++) {
+      const base = mixedPlan(k % 2 === 1, 1200);
+      const from = base.indexOf('resource_changes');
+      const at = from + Math.floor(next() * (base.indexOf('prior_state') - from));
+      const b = bytesOf.charCodeAt(Math.floor(next() * bytesOf.length));
+      const bytes = k % 3 === 0 ? Buffer.concat([base.subarray(0, at), base.subarray(at + 1)]) : Buffer.from(base).fill(b, at, at + 1);
+      const one = read(bytes, [bytes.length], false);
+      if (JSON.parse(one).error) refused++;
+      for (const sizes of [[bytes.length], [4099]]) {
+        const got = read(bytes, sizes);
+        if (got !== one) expect(got.slice(0, 300), `edit at ${at}, chunks of ${sizes}`).toBe(one.slice(0, 300));
+        expect(got === one, `edit at ${at}, chunks of ${sizes}`).toBe(true);
+      }
+    }
+    expect(refused).toBeGreaterThan(30);
   });
 
   it('300 plans with one byte changed: the same result at every chunking, refused when JSON.parse refuses it', () => {

@@ -299,16 +299,52 @@ export function run(i: usize, n: usize): usize {
   return i;
 }
 
+/** Just after the object that starts at i, read and checked by `run`; 0 when it is wrong or goes on past n. */
+function checked(i: usize, n: usize): usize {
+  store<i32>(STATE, S_OBJ_FIRST);
+  store<i32>(ESC, 0);
+  store<i32>(NUM, 0);
+  store<i32>(IS_KEY, 0);
+  store<i32>(LITERAL, 0);
+  store<i32>(LITERAL_AT, 0);
+  store<i32>(DEPTH, 1);
+  store<u8>(STACK, OBJECT);
+  const end = run(i + 1, n);
+  return load<i32>(ERROR) != 0 || load<i32>(DONE) == 0 ? 0 : end;
+}
+
+/**
+ * Just after the object that starts at i, found by its brackets alone (strings skipped, nothing else looked at:
+ * the caller has JSON.parse check it); 0 when it goes on past n or nests deeper than MAX_DEPTH.
+ */
+function bracketed(i: usize, n: usize): usize {
+  let depth = 0;
+  while (i < n) {
+    const c = <i32>load<u8>(i);
+    if (c == 0x22) {
+      i = stringEnd(i + 1, n);
+      continue;
+    }
+    i++;
+    if (c == 0x7b || c == 0x5b) {
+      if (++depth > MAX_DEPTH) return 0;
+    } else if ((c == 0x7d || c == 0x5d) && --depth == 0) return i;
+  }
+  return 0;
+}
+
 /**
  * The objects of an array, one after another from i (where a value may start: after '[' when `first` is not 0,
- * else after ','), each read and checked by `run`: a record of two u32 at `out` for each, where it starts and
- * where it ends. Stops, before reading it, at anything else: a value that is not an object, an object that is
- * wrong or goes on past n (the scanner reads that one itself, and words what is wrong as it always does), a
- * byte after an element that is not ',' (']' closes the array), the end of the chunk, or `capacity` elements.
- * Returns how many it read; the state block says where it stopped (STOP) and the array's state there (STATE:
- * S_ARR_FIRST or S_ARR_VALUE where a value may start, S_ARR_NEXT after an element).
+ * else after ','): a record of two u32 at `out` for each, where it starts and where it ends. Each is read and
+ * checked by `run`, except, when `small` is not 0, those of at most `small` bytes: those are only bracketed, and
+ * the caller checks them (one JSON.parse reads a run of them). Stops, before reading it, at anything else: a
+ * value that is not an object, an object that is wrong or goes on past n (the scanner reads that one itself, and
+ * words what is wrong as it always does), a byte after an element that is not ',' (']' closes the array), the
+ * end of the chunk, or `capacity` elements. Returns how many it read; the state block says where it stopped
+ * (STOP) and the array's state there (STATE: S_ARR_FIRST or S_ARR_VALUE where a value may start, S_ARR_NEXT
+ * after an element).
  */
-export function elements(i: usize, n: usize, out: usize, capacity: i32, first: i32): i32 {
+export function elements(i: usize, n: usize, out: usize, capacity: i32, first: i32, small: i32): i32 {
   let count = 0;
   let state = first != 0 ? S_ARR_FIRST : S_ARR_VALUE;
   while (count < capacity) {
@@ -318,16 +354,9 @@ export function elements(i: usize, n: usize, out: usize, capacity: i32, first: i
       i = j;
       break;
     }
-    store<i32>(STATE, S_OBJ_FIRST);
-    store<i32>(ESC, 0);
-    store<i32>(NUM, 0);
-    store<i32>(IS_KEY, 0);
-    store<i32>(LITERAL, 0);
-    store<i32>(LITERAL_AT, 0);
-    store<i32>(DEPTH, 1);
-    store<u8>(STACK, OBJECT);
-    const end = run(j + 1, n);
-    if (load<i32>(ERROR) != 0 || load<i32>(DONE) == 0) {
+    let end: usize = small != 0 ? bracketed(j, n) : 0;
+    if (small == 0 || (end != 0 && <i32>(end - j) > small)) end = checked(j, n);
+    if (end == 0) {
       i = j;
       break;
     }

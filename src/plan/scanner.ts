@@ -194,6 +194,8 @@ export class JsonScanner {
   private cutSpec: Cut['cut'] | null = null;
   /** The WebAssembly loop, made when first needed. */
   private skipper: Skipper | null = null;
+  /** A run of bracketed elements was refused: the next elements are checked byte by byte (`elements`). */
+  private checkNext = false;
 
   constructor(
     private readonly sink: DocumentSink,
@@ -415,16 +417,22 @@ export class JsonScanner {
 
   /**
    * Objects of an array whose handler cuts each alike (`Handler.each`), from chunk[i] (where a value starts):
-   * WebAssembly reads and checks as many as lie whole in the chunk, and each is captured as `endValue` would
-   * capture it, runs of small ones parsed by one JSON.parse. Returns where the scanner goes on, in the state set.
+   * WebAssembly finds as many as lie whole in the chunk, and each is captured as `endValue` would capture it,
+   * runs of small ones parsed by one JSON.parse. Small ones are only bracketed there, not checked byte by byte:
+   * the run's JSON.parse checks them. When it refuses a run, the scanner goes back to the run's first element and
+   * reads on checking every byte (`checkNext`), so that what is wrong is found, and worded, as anywhere else.
+   * Returns where the scanner goes on, in the state set.
    */
   private elements(chunk: Buffer, i: number, n: number, each: Cut): number {
     const skipper = (this.skipper ??= new Skipper());
     const depth = this.kinds.length;
     const handler = this.handlers[depth - 1]!;
     let index = this.keys[depth - 1] as number;
+    const checked = this.checkNext;
+    this.checkNext = false;
     for (;;) {
-      const records = skipper.elements(chunk, i, n, this.state === S_ARR_FIRST, ELEMENTS);
+      const before = this.state;
+      const records = skipper.elements(chunk, i, n, this.state === S_ARR_FIRST, ELEMENTS, checked ? 0 : SMALL);
       this.state = skipper.state[STATE]!;
       i = skipper.state[STOP]!;
       const count = records.length / 2;
@@ -444,7 +452,13 @@ export class JsonScanner {
         // A run of small elements, up to the next large one: one parse, its values captured in order.
         let last = k;
         while (last + 1 < count && last + 1 - k < RUN && records[2 * last + 3]! - records[2 * last + 2]! <= SMALL) last++;
-        const values = this.parseRun(chunk, records, k, last);
+        const values = checked ? this.parseRun(chunk, records, k, last) : this.parseBracketed(chunk, records, k, last);
+        if (values === undefined) {
+          this.state = k === 0 ? before : S_ARR_VALUE;
+          this.checkNext = true;
+          this.keys[depth - 1] = index;
+          return start;
+        }
         for (let r = k; r <= last; r++) handler.capture(index++, values[r - k], this.offset + records[2 * r]!);
         k = last + 1;
       }
@@ -454,7 +468,18 @@ export class JsonScanner {
     return i;
   }
 
-  /** Elements k..last (records of `elements`), parsed by one JSON.parse; one by one when that fails, for its words. */
+  /** Bracketed elements k..last, parsed (and so checked) by one JSON.parse; undefined when it refuses them. */
+  private parseBracketed(chunk: Buffer, records: Uint32Array, k: number, last: number): unknown[] | undefined {
+    let values: unknown;
+    try {
+      values = JSON.parse(`[${utf8(chunk, records[2 * k]!, records[2 * last + 1]!)}]`);
+    } catch {
+      return undefined;
+    }
+    return Array.isArray(values) && values.length === last - k + 1 ? values : undefined;
+  }
+
+  /** Checked elements k..last, parsed by one JSON.parse; one by one when that fails, for its words. */
   private parseRun(chunk: Buffer, records: Uint32Array, k: number, last: number): unknown[] {
     if (k < last) {
       try {

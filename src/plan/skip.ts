@@ -9,7 +9,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   run(i: number, n: number): number;
   members(i: number, n: number, out: number, inner: number, capacity: number): number;
-  elements(i: number, n: number, out: number, capacity: number, first: number): number;
+  elements(i: number, n: number, out: number, capacity: number, first: number, small: number): number;
   STACK: WebAssembly.Global;
   DATA: WebAssembly.Global;
   MAX_DEPTH: WebAssembly.Global;
@@ -127,15 +127,16 @@ export class Skipper {
 
   /**
    * The objects of an array at chunk[i, n), one after another from where a value may start (after '[' when
-   * `first`, else after ','), each read and checked (wasm/skip.ts `elements`): where each starts and ends, two
-   * numbers each, at most `capacity` of them. The state block says where it stopped (STOP) and the array's state
+   * `first`, else after ','): where each starts and ends, two numbers each, at most `capacity` of them (wasm/skip.ts
+   * `elements`). Each is read and checked, except those of at most `small` bytes when `small` is not 0: those are
+   * only bracketed, for the caller to check. The state block says where it stopped (STOP) and the array's state
    * there (STATE).
    */
-  elements(chunk: Buffer, i: number, n: number, first: boolean, capacity: number): Uint32Array {
+  elements(chunk: Buffer, i: number, n: number, first: boolean, capacity: number, small: number): Uint32Array {
     this.load(chunk);
     const out = (this.dataAt + chunk.length + 7) & ~7;
     this.reserve(out + capacity * 8);
-    const count = this.exports.elements(this.dataAt + i, this.dataAt + n, out, capacity, first ? 1 : 0);
+    const count = this.exports.elements(this.dataAt + i, this.dataAt + n, out, capacity, first ? 1 : 0, small);
     const records = new Uint32Array(this.exports.memory.buffer, out, count * 2).slice();
     for (let r = 0; r < records.length; r++) records[r] = records[r]! - this.dataAt;
     this.state[STOP] = this.state[STOP]! - this.dataAt;
