@@ -21,6 +21,10 @@ export interface DestroyEffects {
 /** The destroy hooks by resource type, in DESTROY_HOOKS order (most types have none: nothing to ask). */
 let hooksByType: Map<string, DestroyHook[]> | undefined;
 
+/** No hooks, and no effects at all: shared (a group of 100,000 destroyed instances mostly has none). Read only. */
+const NO_HOOKS: { hook: DestroyHook; evidence: string }[] = Object.freeze([]) as unknown as { hook: DestroyHook; evidence: string }[];
+const NO_EFFECTS: DestroyEffects = Object.freeze({ provisioners: Object.freeze([]) as unknown as DestroyEffects['provisioners'], hooks: NO_HOOKS });
+
 function hooksOf(change: ResourceChange): { hook: DestroyHook; evidence: string }[] {
   if (!hooksByType) {
     hooksByType = new Map();
@@ -30,8 +34,10 @@ function hooksOf(change: ResourceChange): { hook: DestroyHook; evidence: string 
       else hooksByType.set(hook.type, [hook]);
     }
   }
+  const ofType = hooksByType.get(change.type);
+  if (!ofType) return NO_HOOKS;
   const hooks: { hook: DestroyHook; evidence: string }[] = [];
-  for (const hook of hooksByType.get(change.type) ?? []) {
+  for (const hook of ofType) {
     const evidence = hook.evidence(change.before);
     if (evidence !== undefined) hooks.push({ hook, evidence });
   }
@@ -44,6 +50,7 @@ export function destroyEffects(plan: Plan, sources: SourcesState, change: Resour
     // The commands read the sources whenever a destroyed instance may have a provisioner; fail safe all the same.
     const why = sources.status === 'missing' ? `the sources could not be read: ${sources.reason}` : 'the sources were not read';
     const unknown = mayHaveProvisioners(plan, change) ? why : undefined;
+    if (!unknown && hooks.length === 0) return NO_EFFECTS;
     return { provisioners: [], hooks, ...(unknown ? { unknown } : {}) };
   }
   const block = blockFor(sources.sources, change.address);
