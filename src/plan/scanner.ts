@@ -393,12 +393,9 @@ export class JsonScanner {
       this.capHandler = null;
       const spec = this.cutSpec;
       this.cutSpec = null;
-      if (spec !== null && end - start + (pieces.length > 0 ? 1 << 20 : 0) > SMALL) {
-        const bytes = bytesOf(pieces, chunk, start, end);
-        const members = this.skipper!.members(bytes, pieces.length === 0 ? chunk : null, start, cutsInner(spec));
-        const { value, cuts } = buildCut(spec, bytes, members, (text) => this.parse(text, at, this.document));
-        handler.capture(this.capKey, value, at, cuts);
-      } else
+      if (spec !== null && end - start + (pieces.length > 0 ? 1 << 20 : 0) > SMALL)
+        this.captureCut(handler, this.capKey, spec, bytesOf(pieces, chunk, start, end), pieces.length === 0 ? chunk : null, start, at);
+      else
         handler.capture(
           this.capKey,
           pieces.length === 0 ? this.scalar(chunk, start, end, at) : this.parse(textOf(pieces, chunk, start, end), at, this.document),
@@ -441,11 +438,7 @@ export class JsonScanner {
         const start = records[2 * k]!;
         const end = records[2 * k + 1]!;
         if (end - start > SMALL) {
-          const at = this.offset + start;
-          const bytes = chunk.subarray(start, end);
-          const members = skipper.members(bytes, chunk, start, cutsInner(each.cut));
-          const { value, cuts } = buildCut(each.cut, bytes, members, (text) => this.parse(text, at, this.document));
-          handler.capture(index++, value, at, cuts);
+          this.captureCut(handler, index++, each.cut, chunk.subarray(start, end), chunk, start, this.offset + start);
           k++;
           continue;
         }
@@ -466,6 +459,16 @@ export class JsonScanner {
     }
     this.keys[depth - 1] = index;
     return i;
+  }
+
+  /**
+   * A captured object built from its members with the cut's parts cut out (cut.ts): `bytes` are its bytes, at
+   * `start` in `chunk` when they lie in the chunk the WebAssembly memory holds (then they are not copied again).
+   */
+  private captureCut(handler: Handler, key: string | number, spec: Cut['cut'], bytes: Buffer, chunk: Buffer | null, start: number, at: number): void {
+    const members = this.skipper!.members(bytes, chunk, start, cutsInner(spec));
+    const { value, cuts } = buildCut(spec, bytes, members, (text) => this.parse(text, at, this.document));
+    handler.capture(key, value, at, cuts);
   }
 
   /** Bracketed elements k..last, parsed (and so checked) by one JSON.parse; undefined when it refuses them. */
