@@ -20,6 +20,8 @@ export interface DestroyEffects {
 
 /** The destroy hooks by resource type, in DESTROY_HOOKS order (most types have none: nothing to ask). */
 let hooksByType: Map<string, DestroyHook[]> | undefined;
+let lastType: string | undefined;
+let lastOfType: DestroyHook[] | undefined;
 
 /** No hooks, and no effects at all: shared (a group of 100,000 destroyed instances mostly has none). Read only. */
 const NO_HOOKS: { hook: DestroyHook; evidence: string }[] = Object.freeze([]) as unknown as { hook: DestroyHook; evidence: string }[];
@@ -34,7 +36,12 @@ function hooksOf(change: ResourceChange): { hook: DestroyHook; evidence: string 
       else hooksByType.set(hook.type, [hook]);
     }
   }
-  const ofType = hooksByType.get(change.type);
+  // The same type as the last change asked about (a group's changes mostly are): no lookup.
+  if (change.type !== lastType) {
+    lastType = change.type;
+    lastOfType = hooksByType.get(change.type);
+  }
+  const ofType = lastOfType;
   if (!ofType) return NO_HOOKS;
   const hooks: { hook: DestroyHook; evidence: string }[] = [];
   for (const hook of ofType) {
