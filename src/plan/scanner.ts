@@ -445,7 +445,7 @@ export class JsonScanner {
         // A run of small elements, up to the next large one: one parse, its values captured in order.
         let last = k;
         while (last + 1 < count && last + 1 - k < RUN && records[2 * last + 3]! - records[2 * last + 2]! <= SMALL) last++;
-        const values = checked ? this.parseRun(chunk, records, k, last) : this.parseBracketed(chunk, records, k, last);
+        const values = this.parseRun(chunk, records, k, last, !checked);
         if (values === undefined) {
           this.state = k === 0 ? before : S_ARR_VALUE;
           this.checkNext = true;
@@ -471,26 +471,19 @@ export class JsonScanner {
     handler.capture(key, value, at, cuts);
   }
 
-  /** Bracketed elements k..last, parsed (and so checked) by one JSON.parse; undefined when it refuses them. */
-  private parseBracketed(chunk: Buffer, records: Uint32Array, k: number, last: number): unknown[] | undefined {
-    let values: unknown;
+  /**
+   * Elements k..last (records of `elements`), parsed by one JSON.parse. When it refuses them: undefined for
+   * bracketed ones, which the caller reads again checked; checked ones are parsed one by one, so that the error is
+   * the one their element gives.
+   */
+  private parseRun(chunk: Buffer, records: Uint32Array, k: number, last: number, bracketed: boolean): unknown[] | undefined {
     try {
-      values = JSON.parse(`[${utf8(chunk, records[2 * k]!, records[2 * last + 1]!)}]`);
+      const values: unknown = JSON.parse(`[${utf8(chunk, records[2 * k]!, records[2 * last + 1]!)}]`);
+      if (Array.isArray(values) && values.length === last - k + 1) return values;
     } catch {
-      return undefined;
+      // Below.
     }
-    return Array.isArray(values) && values.length === last - k + 1 ? values : undefined;
-  }
-
-  /** Checked elements k..last, parsed by one JSON.parse; one by one when that fails, for its words. */
-  private parseRun(chunk: Buffer, records: Uint32Array, k: number, last: number): unknown[] {
-    if (k < last) {
-      try {
-        return JSON.parse(`[${utf8(chunk, records[2 * k]!, records[2 * last + 1]!)}]`) as unknown[];
-      } catch {
-        // Parsed again one by one below: the error is the one that element gives.
-      }
-    }
+    if (bracketed) return undefined;
     const values: unknown[] = [];
     for (let r = k; r <= last; r++)
       values.push(valueAt(chunk, records[2 * r]!, records[2 * r + 1]!, (text) => this.parse(text, this.offset + records[2 * r]!, this.document)));
