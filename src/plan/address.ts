@@ -148,8 +148,42 @@ export function moduleAddress(address: string): string {
 /** `TYPE.NAME`, `data.TYPE.NAME`, with an optional `[N]` or `["key"]` (no escapes, no brackets in the key). */
 const SIMPLE = /^((?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*)(?:\[(?:\d+|"[^"\\[\]]*")\])?$/;
 
-/** `resourceAddress`, `groupAddress` and `moduleAddress` of one address, parsed once (asked for every instance). */
-export function addressForms(address: string): { resourceAddress: string; groupAddress: string; moduleAddress: string } {
+export interface AddressForms {
+  resourceAddress: string;
+  groupAddress: string;
+  moduleAddress: string;
+}
+
+/** The forms `addressForms` gave last. */
+let lastForms: AddressForms = { resourceAddress: '', groupAddress: '', moduleAddress: '' };
+
+/** A plain instance key, `[3]` or `["a"]` (no escapes, no brackets in it), ending the address. */
+const PLAIN_KEY = /\[(?:\d+|"[^"\\[\]]*")\]$/y;
+
+/** `address` is an instance of the resource at `resource` by a plain key: its forms are the resource's. */
+function sameResource(address: string, resource: string): boolean {
+  const n = resource.length;
+  if (n === 0 || address.length < n + 3 || address.charCodeAt(n) !== 0x5b || !address.startsWith(resource)) return false;
+  PLAIN_KEY.lastIndex = n;
+  return PLAIN_KEY.test(address);
+}
+
+/**
+ * `resourceAddress`, `groupAddress` and `moduleAddress` of one address (asked for every change and every prior
+ * instance). Instances of one resource mostly come one after another: an address that is the last one's resource
+ * and a plain key gets the last forms with no parse, and forms equal to the last ones are given as those same
+ * string objects (one of each kept in memory, and the maps the rules look them up in hash each once). Shared:
+ * read the result, do not change it.
+ */
+export function addressForms(address: string): AddressForms {
+  if (sameResource(address, lastForms.resourceAddress)) return lastForms;
+  const forms = parsedForms(address);
+  if (forms.resourceAddress !== lastForms.resourceAddress || forms.groupAddress !== lastForms.groupAddress || forms.moduleAddress !== lastForms.moduleAddress)
+    lastForms = forms;
+  return lastForms;
+}
+
+function parsedForms(address: string): AddressForms {
   // Most addresses are a root-module resource with a plain key: no parse needed.
   const simple = SIMPLE.exec(address);
   if (simple) return { resourceAddress: simple[1]!, groupAddress: simple[1]!, moduleAddress: '' };

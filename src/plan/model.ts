@@ -124,14 +124,13 @@ export interface Plan {
 const VALUELESS = new Set<Action>(['no-op', 'read']);
 
 /**
- * The type, name, provider and address forms of the previous change. Changes of one block mostly come one after another:
- * taking the same string objects again, not equal copies, keeps one of each in memory, and the maps the rules
- * look them up in hash each once.
+ * The type, name and provider of the previous change. Changes of one block mostly come one after another: taking
+ * the same string objects again, not equal copies, keeps one of each in memory, and the maps the rules look them
+ * up in hash each once (`addressForms` does the same for the address forms).
  */
 let lastType = '';
 let lastName = '';
 let lastProvider = '';
-let lastForms: { resourceAddress: string; groupAddress: string; moduleAddress: string } = { resourceAddress: '', groupAddress: '', moduleAddress: '' };
 
 /**
  * What most changes hold alike, as one shared frozen object each: the action lists, no replace paths, and empty
@@ -149,38 +148,20 @@ function shared(value: unknown): unknown {
   return EMPTY;
 }
 
-/** A plain instance key, `[3]` or `["a"]` (no escapes, no brackets in it), ending the address. */
-const PLAIN_KEY = /\[(?:\d+|"[^"\\[\]]*")\]$/y;
-
-/**
- * `address` is an instance of the resource at `resource`, by a plain key: its address forms are the resource's
- * (most changes follow one of the same resource, and need no parse of their own).
- */
-function sameResource(address: string, resource: string): boolean {
-  const n = resource.length;
-  if (n === 0 || address.length < n + 3 || address.charCodeAt(n) !== 0x5b || !address.startsWith(resource)) return false;
-  PLAIN_KEY.lastIndex = n;
-  return PLAIN_KEY.test(address);
-}
-
 /** A validated `resource_changes` entry in the model's shape; the values of a no-op or read are not kept. */
 export function normalizeChange(rc: ResourceChangeJson): ResourceChange {
   // One action is the list's own key: no joined string to make for each change.
   const key = actionListKey(rc.change.actions) as ActionList;
   const action = ACTION_LISTS[key];
   const keep = !VALUELESS.has(action);
-  if (!sameResource(rc.address, lastForms.resourceAddress)) {
-    const forms = addressForms(rc.address);
-    if (forms.resourceAddress !== lastForms.resourceAddress || forms.groupAddress !== lastForms.groupAddress || forms.moduleAddress !== lastForms.moduleAddress)
-      lastForms = forms;
-  }
+  const forms = addressForms(rc.address);
   // Every field in the literal, those a change may lack as undefined: one shape for all changes, with no
   // properties added later (each would take a separate property store).
   return {
     address: rc.address,
-    moduleAddress: rc.module_address ?? lastForms.moduleAddress,
-    resourceAddress: lastForms.resourceAddress,
-    groupAddress: lastForms.groupAddress,
+    moduleAddress: rc.module_address ?? forms.moduleAddress,
+    resourceAddress: forms.resourceAddress,
+    groupAddress: forms.groupAddress,
     mode: rc.mode,
     type: rc.type === lastType ? lastType : (lastType = rc.type),
     name: rc.name === lastName ? lastName : (lastName = rc.name),
