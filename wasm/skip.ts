@@ -314,11 +314,10 @@ function checked(i: usize, n: usize): usize {
 }
 
 /**
- * Just after the object that starts at i, found by its brackets alone (strings skipped, nothing else looked at:
- * the caller has JSON.parse check it); 0 when it goes on past n or nests deeper than MAX_DEPTH.
+ * Just after the bracket that brings `depth` open containers down to `floor`, read from i by brackets alone
+ * (strings skipped, nothing else looked at); 0 when the input ends first or more than MAX_DEPTH are open.
  */
-function bracketed(i: usize, n: usize): usize {
-  let depth = 0;
+function closing(i: usize, n: usize, depth: i32, floor: i32): usize {
   while (i < n) {
     const c = <i32>load<u8>(i);
     if (c == 0x22) {
@@ -328,7 +327,7 @@ function bracketed(i: usize, n: usize): usize {
     i++;
     if (c == 0x7b || c == 0x5b) {
       if (++depth > MAX_DEPTH) return 0;
-    } else if ((c == 0x7d || c == 0x5d) && --depth == 0) return i;
+    } else if ((c == 0x7d || c == 0x5d) && --depth == floor) return i;
   }
   return 0;
 }
@@ -354,7 +353,8 @@ export function elements(i: usize, n: usize, out: usize, capacity: i32, first: i
       i = j;
       break;
     }
-    let end: usize = small != 0 ? bracketed(j, n) : 0;
+    // Small ones are found by their brackets alone: the caller has JSON.parse check them.
+    let end: usize = small != 0 ? closing(j, n, 0, 0) : 0;
     if (small == 0 || (end != 0 && <i32>(end - j) > small)) end = checked(j, n);
     if (end == 0) {
       i = j;
@@ -422,15 +422,11 @@ export function members(i: usize, n: usize, out: usize, inner: i32, capacity: i3
   const floor = inner != 0 ? 2 : 1;
   while (i < n) {
     if (depth > floor) {
-      while (i < n) {
-        const d = <i32>load<u8>(i);
-        if (d == 0x22) {
-          i = stringEnd(i + 1, n);
-          continue;
-        }
-        i++;
-        if (d == 0x7b || d == 0x5b) depth++;
-        else if ((d == 0x7d || d == 0x5d) && --depth == floor) break;
+      const end = closing(i, n, depth, floor);
+      if (end == 0) i = n;
+      else {
+        i = end;
+        depth = floor;
       }
       last = i;
       continue;
